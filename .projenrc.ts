@@ -1,0 +1,120 @@
+import { awscdk, javascript } from 'projen';
+
+// aws-cdk-lib 2.258+ writes cloud-assembly schema 54, which @aws-cdk/integ-runner 2.197.x cannot read.
+// The dev copy is pinned to the newest release integ-runner accepts; users may run any newer 2.x.
+const CDK_VERSION = '2.257.0';
+// Newest @aws-cdk/integ-tests-alpha on the registry (peer aws-cdk-lib ^2.245.0, satisfied by the pin above).
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-private-iot',
+  description: 'AWS CDK constructs that connect IoT devices to AWS IoT Core over private networks: interface VPC endpoints, private hosted zones named after the ATS endpoint, and VPC-endpoint-only IoT policies.',
+  author: 'cdk-private-iot maintainers',
+  authorAddress: 'maintainers@cdk-private-iot.invalid',
+  license: 'Apache-2.0',
+  repositoryUrl: 'https://github.com/cdk-private-iot/cdk-private-iot.git',
+  keywords: ['cdk', 'aws-cdk', 'iot', 'aws-iot-core', 'privatelink', 'vpc-endpoint', 'mqtt', 'route53'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // Our CI is .ci/run (see README); no hosted workflows, no release pipeline from this machine.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  integrationTestAutoDiscover: false,
+
+  publishToPypi: { distName: 'cdk-private-iot', module: 'cdk_private_iot' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkprivateiot',
+    mavenGroupId: 'io.github.cdkprivateiot',
+    mavenArtifactId: 'cdk-private-iot',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkPrivateIot', packageId: 'CdkPrivateIot' },
+  publishToGo: { moduleName: 'github.com/cdk-private-iot/cdk-private-iot-go' },
+
+  devDeps: [
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    'cdk-nag@^3',
+    '@types/node@^20',
+    'typescript@~5.9.0',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      coverageReporters: ['text-summary', 'json-summary'],
+      snapshotSerializers: ['<rootDir>/test/serializers/asset-hash-serializer.js'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'scripts', 'examples', 'projenrc'],
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', '*.snapshot/**', 'cdk.out*/**'],
+  },
+  tsconfigDev: {
+    include: ['../src/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../examples/**/*.ts'],
+    exclude: ['../integ/**/*.snapshot/**'],
+    compilerOptions: {},
+  },
+  gitignore: ['cdk.out', 'cdk.out.*', '/integ/**/cdk-integ.out.*', '/dist/', '/.jsii.tabl.json', '/rosetta/*.tabl.json'],
+  sampleCode: false,
+});
+
+// jsii 6 warns on Node 20 (end of life); the machines we build on run Node 20.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// --- Example app: the README's main job -------------------------------------------------------
+project.addTask('synth:example', {
+  description: 'Synthesize the example app offline and print a summary of what was built',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-example.ts',
+});
+
+// --- Integration tests (integ-runner snapshots, checked offline) -------------------------------
+const integEnv = { TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: 'test/tsconfig.json' };
+const integ = project.addTask('integ', {
+  description: 'Check every integ/integ.*.ts against its committed snapshot (offline, no deployment)',
+  env: integEnv,
+  exec: `integ-runner --language typescript --directory integ --parallel-regions us-east-1`,
+});
+project.addTask('integ:update', {
+  description: 'Refresh the integ snapshots offline (synthesizes only; deploy with integ-runner against a sandbox account to verify)',
+  env: integEnv,
+  exec: `integ-runner --language typescript --directory integ --parallel-regions us-east-1 --update-on-failed --dry-run`,
+});
+
+// --- README examples must compile ---------------------------------------------------------------
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every TypeScript example in README.md and the API docs (strict)',
+  exec: 'jsii-rosetta extract --strict --fixtures rosetta --compile',
+});
+project.postCompileTask.spawn(rosetta);
+
+// --- Other languages: generate sources only (their registries are out of reach here) -----------
+const codegen = project.addTask('codegen', {
+  description: 'Generate Python, Java, .NET and Go sources with jsii-pacmak (code only; fails if generation fails)',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/codegen',
+});
+
+// Only the JS package is built here; the other languages are generated, not packaged.
+const pkg = project.tasks.tryFind('package')!;
+pkg.reset();
+pkg.spawn(project.tasks.tryFind('package:js')!);
+pkg.spawn(codegen);
+
+// Test = unit tests (jest --ci) + lint (already spawned by projen) + integ snapshot check.
+project.testTask.spawn(integ);
+
+for (const pattern of ['/integ/', '/scripts/', '/examples/', '/rosetta/', '/.ci/', 'cdk.context.json']) {
+  project.addPackageIgnore(pattern);
+}
+
+project.synth();

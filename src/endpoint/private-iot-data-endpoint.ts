@@ -1,0 +1,442 @@
+import { Annotations, ContextProvider, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { Construct } from 'constructs';
+import { IotEndpointService } from './iot-endpoint-service';
+import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
+import { invalidProp } from '../private/errors';
+import { DEVICES_PER_ENDPOINT, IOT_ENDPOINT_PORTS, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
+import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
+
+/**
+ * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
+ */
+export interface IotEndpointServiceOptions {
+  /** The service. */
+  readonly service: IotEndpointService;
+
+  /**
+   * Whether to turn on private DNS. AWS offers no private DNS for `iot.data` and `iot.credentials`
+   * (asking for it is an error: use `IotPrivateHostedZone`).
+   * @default - true for services that support it (`greengrass`), false otherwise
+   */
+  readonly privateDnsEnabled?: boolean;
+
+  /**
+   * Statements of the endpoint policy. Only for services that support endpoint policies (`greengrass`);
+   * `iot.data` and `iot.credentials` reject endpoint policies (an error here).
+   * @default - no endpoint policy (full access)
+   */
+  readonly policyStatements?: iam.PolicyStatement[];
+}
+
+/**
+ * Properties of a `PrivateIotDataEndpoint`.
+ */
+export interface PrivateIotDataEndpointProps {
+  /** The VPC to place the endpoints in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets to place the endpoints in; one per availability zone is used, and only in the zones that offer
+   * every requested service.
+   * @default - the VPC's private subnets (with egress, else isolated), one per availability zone
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The availability zone names (of this account) that offer every requested endpoint service. Subnets in other
+   * zones are skipped.
+   * @default - looked up (`endpoint-service-availability-zones` context) when the stack has a concrete account and
+   * region; otherwise every selected zone is used unverified, with a warning
+   */
+  readonly supportedAvailabilityZones?: string[];
+
+  /**
+   * Accept an endpoint in a single availability zone (no redundancy: devices lose AWS IoT Core when that zone fails).
+   * @default false
+   */
+  readonly allowSingleAvailabilityZone?: boolean;
+
+  /**
+   * Further AWS IoT endpoint services; `iot.data` is always created (list it here only to give it options).
+   * @default - `iot.data` only
+   */
+  readonly services?: IotEndpointServiceOptions[];
+
+  /**
+   * TCP ports opened on the endpoint security group: 443 (MQTT or HTTPS with ALPN), 8443 (HTTPS), 8883 (MQTT).
+   * @default [443, 8443, 8883]
+   */
+  readonly ports?: number[];
+
+  /**
+   * Who may reach the endpoints on `ports`: on-premises CIDRs, a Transit Gateway's CIDRs, a load balancer.
+   * @default - the VPC's IPv4 CIDR block
+   */
+  readonly peers?: ec2.IPeer[];
+
+  /**
+   * A security group to use instead of a new one (rules for `ports` and `peers` are added to it).
+   * @default - a new security group with no outbound rules
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * How many devices connect at the same time. Each `iot.data` endpoint takes up to 100,000 concurrent
+   * connections, so `ceil(expectedDevices / 100,000)` data endpoints are created.
+   * @default 100000
+   */
+  readonly expectedDevices?: number;
+
+  /**
+   * The MQTT keep-alive interval the fleet uses. AWS IoT Core lowers keep-alive values above 230 seconds on
+   * VPC endpoints, so a larger value here is an error.
+   * @default Duration.seconds(230)
+   */
+  readonly mqttKeepAlive?: Duration;
+
+  /**
+   * The account's ATS data endpoint (`iot:DescribeEndpoint` with `endpointType` `iot:Data-ATS`).
+   * @default - looked up at deployment in the stack's account and region
+   */
+  readonly dataEndpointAddress?: string;
+
+  /**
+   * The account's credential provider endpoint (`iot:DescribeEndpoint` with `endpointType` `iot:CredentialProvider`).
+   * Only used when `iot.credentials` is among `services`.
+   * @default - looked up at deployment in the stack's account and region
+   */
+  readonly credentialsEndpointAddress?: string;
+
+  /**
+   * Give the endpoints IPv6 as well as IPv4 addresses (the subnets need IPv6 CIDR blocks).
+   * @default false
+   */
+  readonly dualStack?: boolean;
+}
+
+/**
+ * Interface VPC endpoints that connect devices in (or routed to) a VPC to AWS IoT Core without the public internet.
+ *
+ * Creates `ceil(expectedDevices / 100,000)` `iot.data` endpoints (private DNS off: pair with `IotPrivateHostedZone`),
+ * and on request `iot.credentials` and `greengrass` endpoints, in the availability zones that offer them, behind a
+ * security group open on the MQTT/HTTPS ports to the peers you name.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * const endpoint = new PrivateIotDataEndpoint(this, 'IotEndpoint', {
+ *   vpc,
+ *   supportedAvailabilityZones: ['eu-west-1a', 'eu-west-1b'],
+ *   peers: [ec2.Peer.ipv4('10.20.0.0/16')],
+ *   expectedDevices: 250_000,
+ *   services: [{ service: IotEndpointService.CREDENTIALS }],
+ * });
+ */
+export class PrivateIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
+  public readonly vpc: ec2.IVpc;
+  public readonly connections: ec2.Connections;
+  /** The security group of every endpoint of this construct. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[];
+  public readonly credentialsEndpoint?: ec2.InterfaceVpcEndpoint;
+  public readonly greengrassEndpoint?: ec2.InterfaceVpcEndpoint;
+  public readonly dataEndpointAddress: string;
+  public readonly credentialsEndpointAddress?: string;
+  public readonly availabilityZones: string[];
+  public readonly networkInterfacesPerEndpoint: number;
+  public readonly dualStack: boolean;
+  /** The TCP ports open on the endpoints. */
+  public readonly ports: number[];
+  /** The MQTT keep-alive the fleet uses (at most 230 seconds). */
+  public readonly mqttKeepAlive: Duration;
+  /** The subnets that hold the endpoints' network interfaces. */
+  public readonly subnets: ec2.ISubnet[];
+
+  private readonly addresses = new Map<ec2.InterfaceVpcEndpoint, NetworkInterfaceAddresses>();
+  private readonly endpointIds = new Map<ec2.InterfaceVpcEndpoint, string>();
+
+  constructor(scope: Construct, id: string, props: PrivateIotDataEndpointProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // --- validation first: bad input changes nothing -------------------------------------------------
+    const services = this.validateServices(props.services ?? []);
+    this.ports = this.validatePorts(props.ports);
+    const endpointCount = this.validateDevices(props.expectedDevices);
+    this.mqttKeepAlive = this.validateKeepAlive(props.mqttKeepAlive);
+    if (props.dataEndpointAddress !== undefined) {
+      this.validateHost('dataEndpointAddress', props.dataEndpointAddress, /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
+        '`aws iot describe-endpoint --endpoint-type iot:Data-ATS` (the `-ats` host; the legacy `iot:Data` host and `iot.<region>.amazonaws.com` do not work over a VPC endpoint)');
+    }
+    const wantsCredentials = services.some((s) => s.service === IotEndpointService.CREDENTIALS);
+    if (props.credentialsEndpointAddress !== undefined) {
+      if (!wantsCredentials) {
+        invalidProp(this, 'credentialsEndpointAddress', `'${props.credentialsEndpointAddress}' is given but no iot.credentials endpoint is requested`,
+          'add `{ service: IotEndpointService.CREDENTIALS }` to `services`, or drop credentialsEndpointAddress');
+      }
+      this.validateHost('credentialsEndpointAddress', props.credentialsEndpointAddress, /^[a-z0-9]+\.credentials\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
+        '`aws iot describe-endpoint --endpoint-type iot:CredentialProvider`');
+    }
+    for (const s of services) {
+      if (!s.service.isOfferedIn(stack.region)) {
+        invalidProp(this, 'services', `includes ${s.service.shortName}, which AWS does not offer in ${stack.region}`,
+          `remove it (AWS IoT credential provider endpoints do not exist in the China and AWS GovCloud (US) partitions)`);
+      }
+    }
+    const peers = props.peers ?? [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
+    if (peers.length === 0) {
+      invalidProp(this, 'peers', 'is empty, so no device could reach the endpoints', 'name at least one peer, or omit peers to admit the VPC CIDR');
+    }
+    this.subnets = this.selectSubnets(props, services.map((s) => s.service));
+    this.availabilityZones = this.subnets.map((s) => s.availabilityZone);
+    this.networkInterfacesPerEndpoint = this.subnets.length;
+    this.dualStack = props.dualStack ?? false;
+    this.vpc = props.vpc;
+
+    // --- security group --------------------------------------------------------------------------------
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'AWS IoT Core interface endpoints: MQTT/HTTPS from the named peers only',
+      allowAllOutbound: false,
+    });
+    for (const peer of peers) {
+      for (const port of this.ports) {
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), Token.isUnresolved(peer.uniqueId) ? `AWS IoT Core ${portPurpose(port)}` : `AWS IoT Core ${portPurpose(port)} from ${peer.uniqueId}`);
+      }
+    }
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(8883) });
+
+    // --- endpoints -------------------------------------------------------------------------------------
+    const dataOptions = services.find((s) => s.service === IotEndpointService.DATA)!;
+    this.dataEndpoints = [];
+    for (let i = 1; i <= endpointCount; i++) {
+      this.dataEndpoints.push(this.createEndpoint(`DataEndpoint${i}`, dataOptions));
+    }
+    const credentialsOptions = services.find((s) => s.service === IotEndpointService.CREDENTIALS);
+    this.credentialsEndpoint = credentialsOptions && this.createEndpoint('CredentialsEndpoint', credentialsOptions);
+    const greengrassOptions = services.find((s) => s.service === IotEndpointService.GREENGRASS);
+    this.greengrassEndpoint = greengrassOptions && this.createEndpoint('GreengrassEndpoint', greengrassOptions);
+
+    // --- account hostnames -----------------------------------------------------------------------------
+    this.dataEndpointAddress = props.dataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotEndpointService.DATA.describeEndpointType!);
+    if (this.credentialsEndpoint) {
+      this.credentialsEndpointAddress = props.credentialsEndpointAddress
+        ?? IotLookups.of(this).endpointAddress(IotEndpointService.CREDENTIALS.describeEndpointType!);
+    }
+  }
+
+  /** @attribute */
+  public get dataEndpointIps(): string[] {
+    return this.dataEndpoints.flatMap((e) => this.privateIpAddresses(e));
+  }
+
+  /**
+   * The private IPv4 addresses of the `iot.credentials` endpoint.
+   * @attribute
+   */
+  public get credentialsEndpointIps(): string[] {
+    return this.credentialsEndpoint ? this.privateIpAddresses(this.credentialsEndpoint) : [];
+  }
+
+  public privateIpAddresses(endpoint: ec2.InterfaceVpcEndpoint): string[] {
+    return this.addressesOf(endpoint).ipv4;
+  }
+
+  public ipv6Addresses(endpoint: ec2.InterfaceVpcEndpoint): string[] {
+    if (!this.dualStack) {
+      return invalidProp(this, 'dualStack', 'is false, so the endpoints have no IPv6 addresses', 'set dualStack: true to give them IPv6 addresses');
+    }
+    return this.addressesOf(endpoint).ipv6;
+  }
+
+  public dnsNames(endpoint: ec2.InterfaceVpcEndpoint): IotEndpointDnsName[] {
+    this.idOf(endpoint);
+    // DnsEntries holds the regional name and one zonal name per subnet, in no guaranteed order; every one of
+    // them resolves only to this endpoint's interfaces, so using all of them needs no assumption about order.
+    const names: IotEndpointDnsName[] = [];
+    for (let i = 0; i <= this.networkInterfacesPerEndpoint; i++) {
+      const entry = Fn.select(i, endpoint.vpcEndpointDnsEntries);
+      names.push({ hostedZoneId: Fn.select(0, Fn.split(':', entry)), dnsName: Fn.select(1, Fn.split(':', entry)) });
+    }
+    return names;
+  }
+
+  private addressesOf(endpoint: ec2.InterfaceVpcEndpoint): NetworkInterfaceAddresses {
+    const id = this.idOf(endpoint);
+    let found = this.addresses.get(endpoint);
+    if (!found) {
+      found = IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, endpoint, this.networkInterfacesPerEndpoint, this.dualStack);
+      this.addresses.set(endpoint, found);
+    }
+    return found;
+  }
+
+  private idOf(endpoint: ec2.InterfaceVpcEndpoint): string {
+    const id = this.endpointIds.get(endpoint);
+    if (!id) {
+      return invalidProp(this, 'endpoint', `'${endpoint.node.path}' is not an endpoint of this construct`,
+        'pass one of dataEndpoints, credentialsEndpoint or greengrassEndpoint');
+    }
+    return id;
+  }
+
+  private createEndpoint(id: string, options: IotEndpointServiceOptions): ec2.InterfaceVpcEndpoint {
+    const service = options.service;
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, id, {
+      vpc: this.vpc,
+      service: new ec2.InterfaceVpcEndpointService(service.serviceName(this), 443),
+      privateDnsEnabled: options.privateDnsEnabled ?? service.supportsPrivateDns,
+      subnets: { subnets: this.subnets },
+      securityGroups: [this.securityGroup],
+      open: false,
+      lookupSupportedAzs: false,
+      ...(this.dualStack ? { ipAddressType: ec2.VpcEndpointIpAddressType.DUALSTACK } : {}),
+    });
+    for (const statement of options.policyStatements ?? []) {
+      endpoint.addToPolicy(statement);
+    }
+    this.endpointIds.set(endpoint, id);
+    return endpoint;
+  }
+
+  private validateServices(requested: IotEndpointServiceOptions[]): IotEndpointServiceOptions[] {
+    const seen = new Set<IotEndpointService>();
+    for (const options of requested) {
+      const service = options.service;
+      if (seen.has(service)) {
+        invalidProp(this, 'services', `lists ${service.shortName} twice`, 'list each service once');
+      }
+      seen.add(service);
+      if (options.privateDnsEnabled === true && !service.supportsPrivateDns) {
+        invalidProp(this, 'services', `asks for privateDnsEnabled on ${service.shortName}, which AWS does not offer (the deployment would fail)`,
+          'leave privateDnsEnabled unset and resolve the IoT hostname with IotPrivateHostedZone');
+      }
+      if ((options.policyStatements?.length ?? 0) > 0 && !service.supportsEndpointPolicy) {
+        invalidProp(this, 'services', `gives policyStatements for ${service.shortName}, which does not support endpoint policies`,
+          'restrict devices with an IoT policy instead (VpceOnlyIotPolicy)');
+      }
+    }
+    return seen.has(IotEndpointService.DATA) ? requested : [{ service: IotEndpointService.DATA }, ...requested];
+  }
+
+  private validatePorts(ports: number[] | undefined): number[] {
+    if (ports === undefined) {
+      return [...IOT_ENDPOINT_PORTS];
+    }
+    if (ports.length === 0) {
+      invalidProp(this, 'ports', 'is empty', `choose from ${IOT_ENDPOINT_PORTS.join(', ')}, or omit ports for all three`);
+    }
+    const bad = ports.filter((p) => !IOT_ENDPOINT_PORTS.includes(p));
+    if (bad.length > 0) {
+      invalidProp(this, 'ports', `contains ${bad.join(', ')}, which AWS IoT Core does not listen on`,
+        `use only ${IOT_ENDPOINT_PORTS.join(', ')} (443 MQTT/HTTPS with ALPN, 8443 HTTPS, 8883 MQTT)`);
+    }
+    return [...new Set(ports)].sort((a, b) => a - b);
+  }
+
+  private validateDevices(devices: number | undefined): number {
+    const n = devices ?? DEVICES_PER_ENDPOINT;
+    if (Token.isUnresolved(n)) {
+      invalidProp(this, 'expectedDevices', 'is a token', 'give a plain number: it decides how many endpoints are synthesized');
+    }
+    if (!Number.isInteger(n) || n < 1) {
+      invalidProp(this, 'expectedDevices', `${n} is not a positive whole number`, 'give the number of devices connected at the same time, e.g. 250000');
+    }
+    return Math.ceil(n / DEVICES_PER_ENDPOINT);
+  }
+
+  private validateKeepAlive(keepAlive: Duration | undefined): Duration {
+    const value = keepAlive ?? Duration.seconds(MAX_MQTT_KEEP_ALIVE_SECONDS);
+    if (!Token.isUnresolved(value.toSeconds())) {
+      const seconds = value.toSeconds();
+      if (seconds > MAX_MQTT_KEEP_ALIVE_SECONDS) {
+        invalidProp(this, 'mqttKeepAlive', `${seconds} s exceeds the ${MAX_MQTT_KEEP_ALIVE_SECONDS} s cap of AWS IoT Core VPC endpoints (larger values are lowered, so clients think the broker is late)`,
+          `configure the devices with a keep-alive of at most ${MAX_MQTT_KEEP_ALIVE_SECONDS} s`);
+      }
+      if (seconds < 1) {
+        invalidProp(this, 'mqttKeepAlive', `${seconds} s is not a keep-alive interval`, `use 1 to ${MAX_MQTT_KEEP_ALIVE_SECONDS} s`);
+      }
+    }
+    return value;
+  }
+
+  private validateHost(prop: string, value: string, pattern: RegExp, how: string): void {
+    if (Token.isUnresolved(value)) {
+      return;
+    }
+    if (!pattern.test(value)) {
+      invalidProp(this, prop, `'${value}' is not the account's endpoint hostname`, `use the address printed by ${how}`);
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && !value.includes(`.iot.${region}.`)) {
+      invalidProp(this, prop, `'${value}' is not in the stack's region ${region}`, `use the ${region} endpoint of the account (interface endpoints are regional)`);
+    }
+  }
+
+  private selectSubnets(props: PrivateIotDataEndpointProps, services: IotEndpointService[]): ec2.ISubnet[] {
+    const selected = props.vpc.selectSubnets({ ...props.subnets, onePerAz: true }).subnets;
+    if (selected.length === 0) {
+      invalidProp(this, 'subnets', 'selects no subnet of the VPC', 'select at least two subnets in different availability zones');
+    }
+    const tokenAzs = selected.some((s) => Token.isUnresolved(s.availabilityZone));
+    let usable = selected;
+    if (props.supportedAvailabilityZones !== undefined) {
+      if (props.supportedAvailabilityZones.length === 0) {
+        invalidProp(this, 'supportedAvailabilityZones', 'is empty', 'list the zones that offer the service, or omit it to look them up');
+      }
+      if (tokenAzs) {
+        invalidProp(this, 'supportedAvailabilityZones', 'cannot be matched against subnets whose availability zone is unknown at synth time',
+          'give the stack a concrete env (account and region) so the VPC has concrete zone names');
+      }
+      usable = selected.filter((s) => props.supportedAvailabilityZones!.includes(s.availabilityZone));
+      if (usable.length === 0) {
+        invalidProp(this, 'supportedAvailabilityZones', `[${props.supportedAvailabilityZones.join(', ')}] shares no zone with the selected subnets [${selected.map((s) => s.availabilityZone).join(', ')}]`,
+          'add subnets in the supported zones, or correct the list');
+      }
+    } else if (!tokenAzs && !Token.isUnresolved(Stack.of(this).account) && !Token.isUnresolved(Stack.of(this).region)) {
+      let offered: string[] | undefined;
+      for (const service of services) {
+        const azs = this.lookupAvailabilityZones(service);
+        offered = offered ? offered.filter((az) => azs.includes(az)) : azs;
+      }
+      usable = selected.filter((s) => offered!.includes(s.availabilityZone));
+      if (usable.length === 0) {
+        invalidProp(this, 'subnets', `are in [${selected.map((s) => s.availabilityZone).join(', ')}], but the services are offered only in [${offered!.join(', ')}]`,
+          'add subnets in the offered zones');
+      }
+    } else {
+      Annotations.of(this).addWarningV2('cdk-private-iot:unverifiedAvailabilityZones',
+        'The availability zones of the endpoint subnets cannot be checked at synth time (environment-agnostic stack or unknown zone names): '
+        + 'the deployment fails in a zone that does not offer the endpoint service. Give the stack a concrete env, or set supportedAvailabilityZones.');
+    }
+    if (usable.length < 2 && !props.allowSingleAvailabilityZone) {
+      invalidProp(this, 'subnets', `leave a single usable availability zone (${usable.map((s) => s.availabilityZone).join(', ')}), so a zone failure cuts every device off`,
+        'use subnets in two or more zones that offer the service, or set allowSingleAvailabilityZone: true to accept it');
+    }
+    return usable;
+  }
+
+  private lookupAvailabilityZones(service: IotEndpointService): string[] {
+    const serviceName = service.serviceName(this);
+    const value = ContextProvider.getValue(this, {
+      provider: cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
+      props: { serviceName },
+      dummyValue: Stack.of(this).availabilityZones,
+    }).value;
+    if (!Array.isArray(value) || value.some((az) => typeof az !== 'string')) {
+      return invalidProp(this, 'supportedAvailabilityZones', `could not be looked up for ${serviceName} (context returned ${JSON.stringify(value)})`,
+        'set supportedAvailabilityZones, or refresh cdk.context.json with `cdk context --clear` and a synth with credentials');
+    }
+    return value as string[];
+  }
+}
+
+function portPurpose(port: number): string {
+  switch (port) {
+    case 8883: return 'MQTT';
+    case 8443: return 'HTTPS';
+    default: return 'MQTT/HTTPS (ALPN)';
+  }
+}

@@ -1,0 +1,172 @@
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { acknowledge } from './nag';
+
+/** Construct id of the stack-wide lookup helper. */
+const LOOKUPS_ID = 'CdkPrivateIotLookups';
+/** Construct id of the Lambda function that every `AwsCustomResource` of a stack shares. */
+const AWS_CUSTOM_RESOURCE_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+
+/**
+ * Deployment-time lookups of values CloudFormation does not expose (IoT endpoint hostnames, ENI addresses).
+ *
+ * All of them are `AwsCustomResource`s, so a stack gets exactly one Lambda function for all of them, however
+ * many constructs and endpoints it has. One per stack (`IotLookups.of(scope)`).
+ */
+export class IotLookups extends Construct {
+  /** The lookup helper of the stack that contains `scope`. */
+  public static of(scope: IConstruct): IotLookups {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild(LOOKUPS_ID) as IotLookups | undefined) ?? new IotLookups(stack, LOOKUPS_ID);
+  }
+
+  /** Log group of the shared lookup function (the samples we replace left it unbounded). */
+  public readonly logGroup: logs.LogGroup;
+  private readonly endpointAddresses = new Map<string, string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(this.logGroup, [
+      {
+        id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        reason: 'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames, which are not secret; CloudWatch Logs encrypts them at rest with a service key.',
+      },
+      {
+        id: 'HIPAA.Security-CloudWatchLogGroupEncrypted',
+        reason: 'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames (no PHI); CloudWatch Logs encrypts them at rest with a service key.',
+      },
+      {
+        id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+        reason: 'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames (no cardholder data); CloudWatch Logs encrypts them at rest with a service key.',
+      },
+    ]);
+  }
+
+  /**
+   * The account's AWS IoT endpoint of the given type in the stack's region, via `iot:DescribeEndpoint`.
+   * @param endpointType `iot:Data-ATS` or `iot:CredentialProvider` (never the legacy `iot:Data`)
+   */
+  public endpointAddress(endpointType: string): string {
+    const cached = this.endpointAddresses.get(endpointType);
+    if (cached) {
+      return cached;
+    }
+    const id = endpointType.replace(/^iot:/, '').replace(/[^A-Za-z0-9]/g, '') + 'Endpoint';
+    const call: cr.AwsSdkCall = {
+      service: 'Iot',
+      action: 'describeEndpoint',
+      parameters: { endpointType },
+      physicalResourceId: cr.PhysicalResourceId.fromResponse('endpointAddress'),
+      outputPaths: ['endpointAddress'],
+    };
+    const lookup = new cr.AwsCustomResource(this, id, {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    this.acknowledgeSharedFunction();
+    acknowledgeWildcard(lookup, 'iot:DescribeEndpoint does not support resource-level permissions (its resource type is "*").');
+    const address = lookup.getResponseField('endpointAddress');
+    this.endpointAddresses.set(endpointType, address);
+    return address;
+  }
+
+  /**
+   * The addresses of an interface endpoint's network interfaces, via `ec2:DescribeNetworkInterfaces` on the
+   * endpoint's (unordered) `NetworkInterfaceIds`. Exactly one output path per network interface: never more
+   * (the deployment would fail on a missing path), never fewer (an address would be dropped).
+   *
+   * @param scope where the lookup resource is created (the endpoint's construct)
+   * @param count the number of network interfaces of the endpoint (= its subnets)
+   */
+  public networkInterfaceAddresses(scope: Construct, id: string, endpoint: ec2.InterfaceVpcEndpoint,
+    count: number, ipv6: boolean): NetworkInterfaceAddresses {
+    const paths: string[] = [];
+    for (let i = 0; i < count; i++) {
+      paths.push(`NetworkInterfaces.${i}.PrivateIpAddress`);
+      if (ipv6) {
+        paths.push(`NetworkInterfaces.${i}.Ipv6Addresses.0.Ipv6Address`);
+      }
+    }
+    const call: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeNetworkInterfaces',
+      // One Fn::Select per interface (all of them, so their order does not matter): a list token inside the
+      // call's JSON would make aws-cdk-lib add a second Lambda function (CdkJsonStringify) to the stack.
+      parameters: { NetworkInterfaceIds: range(count).map((i) => Fn.select(i, endpoint.vpcEndpointNetworkInterfaceIds)) },
+      physicalResourceId: cr.PhysicalResourceId.of(endpoint.vpcEndpointId),
+      outputPaths: paths,
+    };
+    const lookup = new cr.AwsCustomResource(scope, id, {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    this.acknowledgeSharedFunction();
+    acknowledgeWildcard(lookup, 'ec2:DescribeNetworkInterfaces does not support resource-level permissions (its resource type is "*").');
+    const ipv4: string[] = [];
+    const ipv6Addresses: string[] = [];
+    for (let i = 0; i < count; i++) {
+      ipv4.push(lookup.getResponseField(`NetworkInterfaces.${i}.PrivateIpAddress`));
+      if (ipv6) {
+        ipv6Addresses.push(lookup.getResponseField(`NetworkInterfaces.${i}.Ipv6Addresses.0.Ipv6Address`));
+      }
+    }
+    return { ipv4, ipv6: ipv6Addresses };
+  }
+
+  /** Acknowledges, with reasons, what cdk-nag reports on the Lambda function AwsCustomResource shares per stack. */
+  private acknowledgeSharedFunction(): void {
+    const fn = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_FUNCTION_ID);
+    if (!fn) {
+      return;
+    }
+    const purpose = 'the stack-wide AwsCustomResource function of cdk-private-iot runs only during deployment to read IoT endpoint hostnames and endpoint network interface addresses';
+    const role = fn.node.tryFindChild('ServiceRole');
+    if (role) {
+      acknowledge(role, [
+        { id: 'AwsSolutions-IAM4', reason: `AWSLambdaBasicExecutionRole only lets ${purpose} write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
+      ]);
+    }
+    acknowledge(fn, [
+      { id: 'AwsSolutions-L1', reason: 'The runtime is chosen by aws-cdk-lib for its AwsCustomResource function (the latest Node.js it supports), not by this library.' },
+      { id: 'NIST.800.53.R5-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment, so a reserved concurrency would only add a quota to manage.` },
+      { id: 'NIST.800.53.R5-LambdaDLQ', reason: `${purpose}; CloudFormation invokes it synchronously through a custom resource and reports failures itself, so there is no asynchronous event to dead-letter.` },
+      { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: `${purpose}; it calls regional AWS APIs (EC2, IoT) only, and placing it in a VPC without internet access would need more interface endpoints just for deployment.` },
+      { id: 'HIPAA.Security-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
+      { id: 'HIPAA.Security-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
+      { id: 'HIPAA.Security-LambdaInsideVPC', reason: `${purpose}; it handles no PHI and calls regional AWS APIs (EC2, IoT) only.` },
+      { id: 'PCI.DSS.321-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
+      { id: 'PCI.DSS.321-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
+      { id: 'PCI.DSS.321-LambdaInsideVPC', reason: `${purpose}; it handles no cardholder data and calls regional AWS APIs (EC2, IoT) only.` },
+    ]);
+  }
+}
+
+/** IPv4 (and IPv6) addresses of an endpoint's network interfaces, one token per interface. */
+export interface NetworkInterfaceAddresses {
+  readonly ipv4: string[];
+  readonly ipv6: string[];
+}
+
+function acknowledgeWildcard(lookup: cr.AwsCustomResource, why: string): void {
+  const policy = lookup.node.tryFindChild('CustomResourcePolicy');
+  if (policy) {
+    acknowledge(policy, [{ id: 'AwsSolutions-IAM5', reason: why, appliesTo: ['Resource::*'] }]);
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
