@@ -62,6 +62,8 @@ export interface IotPolicySummary {
 
 export interface StackSummary {
   readonly artifactId: string;
+  /** Construct path of the stack, e.g. `Stage/Stack` (falls back to the artifact id). */
+  readonly displayName: string;
   readonly stackName: string;
   readonly account: string;
   readonly region: string;
@@ -89,7 +91,7 @@ export interface AssemblySummary {
 type Json = any;
 
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
-const NESTED_ASSEMBLY_ARTIFACT = 'aws:cloud-assembly';
+const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
 
 /**
  * Renders a CloudFormation value, resolving intrinsic functions into readable placeholders:
@@ -260,6 +262,7 @@ function summarizeStack(artifactId: string, artifact: Json, template: Json): Sta
 
   return {
     artifactId,
+    displayName: artifact.displayName ?? artifactId,
     stackName: artifact.properties?.stackName ?? artifactId,
     ...parseEnvironment(artifact.environment),
     resourceCount: entries.length,
@@ -335,7 +338,7 @@ export function formatSummary(s: AssemblySummary): string {
   const lines: string[] = [`Cloud assembly: ${s.outdir}`];
   for (const st of s.stacks) {
     lines.push('');
-    const id = st.artifactId === st.stackName ? '' : `  [${st.artifactId}]`;
+    const id = st.displayName === st.stackName ? '' : `  [${st.displayName}]`;
     lines.push(`Stack ${st.stackName}  (${st.account}/${st.region})${id}`);
     lines.push(`  Resources: ${st.resourceCount}  Lambda functions: ${st.lambdaFunctions}`);
     lines.push(...table(st.resourceTypes.map(t => [String(t.count).padStart(5), t.type]), '  '));

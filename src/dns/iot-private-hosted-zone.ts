@@ -1,0 +1,218 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../endpoint/types';
+import { invalidProp } from '../private/errors';
+import { MAX_WEIGHTED_RECORDS_PER_NAME } from '../private/limits';
+
+/**
+ * How the IoT hostnames resolve to the interface endpoints.
+ */
+export enum IotRecordStyle {
+  /**
+   * One weighted A record (and AAAA for dual-stack) per network interface address of every endpoint, all of equal
+   * weight: each answer is one address, spread evenly over every endpoint and zone (the AWS IoT blog pattern).
+   */
+  WEIGHTED_IPS = 'WEIGHTED_IPS',
+
+  /**
+   * Weighted alias A records (and AAAA for dual-stack) to every DNS name of every endpoint (the regional name and the
+   * zonal ones), of equal weight. Needs no address lookup at deployment.
+   */
+  ALIAS = 'ALIAS',
+}
+
+/**
+ * Properties of an `IotPrivateHostedZone`.
+ */
+export interface IotPrivateHostedZoneProps {
+  /** The endpoints the IoT hostnames should resolve to. */
+  readonly endpoint: IPrivateIotDataEndpoint;
+
+  /**
+   * How the hostnames resolve to the endpoints.
+   * @default IotRecordStyle.WEIGHTED_IPS
+   */
+  readonly recordStyle?: IotRecordStyle;
+
+  /**
+   * The VPCs (of this account) that resolve the IoT hostnames to the endpoints.
+   * @default - the endpoint's VPC
+   */
+  readonly vpcs?: ec2.IVpc[];
+
+  /**
+   * Time to live of the weighted address records (alias records have none of their own).
+   * @default Duration.minutes(1)
+   */
+  readonly ttl?: Duration;
+
+  /**
+   * A comment on the hosted zones.
+   * @default - a comment that names this library and the endpoint type
+   */
+  readonly comment?: string;
+}
+
+/**
+ * Private hosted zones that make the account's AWS IoT hostnames resolve to interface VPC endpoints.
+ *
+ * AWS offers no private DNS for `iot.data` and `iot.credentials` endpoints, so this creates a private hosted zone
+ * named exactly after the ATS data endpoint (`xxxx-ats.iot.<region>.amazonaws.com`; never the whole
+ * `iot.<region>.amazonaws.com`, which would shadow every other AWS IoT host), and one after the credential provider
+ * endpoint when the endpoint construct has one, with records pointing at every endpoint.
+ *
+ * @example
+ * declare const endpoint: PrivateIotDataEndpoint;
+ * declare const deviceVpc: ec2.IVpc;
+ * new IotPrivateHostedZone(this, 'IotZone', {
+ *   endpoint,
+ *   vpcs: [endpoint.vpc, deviceVpc],
+ * });
+ */
+export class IotPrivateHostedZone extends Construct {
+  /** The zone named after the ATS data endpoint. */
+  public readonly dataZone: route53.PrivateHostedZone;
+
+  /**
+   * The zone named after the credential provider endpoint.
+   * @default - none (the endpoint construct has no credentials endpoint)
+   */
+  public readonly credentialsZone?: route53.PrivateHostedZone;
+
+  /** The record style in use. */
+  public readonly recordStyle: IotRecordStyle;
+
+  /** The records of the data zone. */
+  public readonly dataRecords: route53.RecordSet[];
+
+  /** The records of the credentials zone (empty when there is none). */
+  public readonly credentialsRecords: route53.RecordSet[];
+
+  private readonly endpoint: IPrivateIotDataEndpoint;
+  private readonly associated: ec2.IVpc[] = [];
+
+  constructor(scope: Construct, id: string, props: IotPrivateHostedZoneProps) {
+    super(scope, id);
+    this.endpoint = props.endpoint;
+    this.recordStyle = props.recordStyle ?? IotRecordStyle.WEIGHTED_IPS;
+    const ttl = props.ttl ?? Duration.minutes(1);
+    const vpcs = props.vpcs ?? [props.endpoint.vpc];
+
+    // --- validation first: bad input changes nothing -----------------------------------------------------
+    if (vpcs.length === 0) {
+      invalidProp(this, 'vpcs', 'is empty, so no VPC would resolve the IoT hostnames privately', 'list at least one VPC, or omit vpcs for the endpoint\'s VPC');
+    }
+    vpcs.forEach((vpc) => this.checkSameAccount('vpcs', vpc));
+    if (!Token.isUnresolved(ttl.toSeconds()) && (ttl.toSeconds() < 1 || ttl.toSeconds() > 172800)) {
+      invalidProp(this, 'ttl', `${ttl.toSeconds()} s is outside what Route 53 accepts`, 'use 1 s to 2 days; 60 s spreads devices over the endpoints quickly');
+    }
+    const dataEndpoints = props.endpoint.dataEndpoints;
+    const perName = this.recordsPerName(dataEndpoints.length);
+    if (perName > MAX_WEIGHTED_RECORDS_PER_NAME) {
+      invalidProp(this, 'endpoint', `needs ${perName} weighted records for one name (${dataEndpoints.length} endpoints x ${this.namesPerEndpoint()} per endpoint), `
+        + `over the Route 53 limit of ${MAX_WEIGHTED_RECORDS_PER_NAME}`, 'use fewer availability zones or endpoints (each endpoint takes 100,000 devices; lower expectedDevices), or split the fleet across VPCs');
+    }
+
+    // --- zones and records ---------------------------------------------------------------------------------
+    const comment = props.comment ?? 'AWS IoT Core private path (cdk-private-iot)';
+    this.dataZone = new route53.PrivateHostedZone(this, 'DataZone', {
+      zoneName: props.endpoint.dataEndpointAddress,
+      vpc: vpcs[0],
+      comment: `${comment}: ATS data endpoint`,
+    });
+    this.dataRecords = dataEndpoints.flatMap((e, i) => this.addRecords(this.dataZone, `DataEndpoint${i + 1}`, e, ttl));
+
+    const credentials = props.endpoint.credentialsEndpoint;
+    if (credentials && props.endpoint.credentialsEndpointAddress) {
+      this.credentialsZone = new route53.PrivateHostedZone(this, 'CredentialsZone', {
+        zoneName: props.endpoint.credentialsEndpointAddress,
+        vpc: vpcs[0],
+        comment: `${comment}: credential provider endpoint`,
+      });
+      this.credentialsRecords = this.addRecords(this.credentialsZone, 'CredentialsEndpoint', credentials, ttl);
+    } else {
+      this.credentialsRecords = [];
+    }
+    this.associated.push(vpcs[0]);
+    vpcs.slice(1).forEach((vpc) => this.addVpc(vpc));
+  }
+
+  /** The VPCs the zones are associated with. */
+  public get vpcs(): ec2.IVpc[] {
+    return [...this.associated];
+  }
+
+  /**
+   * Lets another VPC of this account resolve the IoT hostnames to the endpoints (the VPC needs a route to the
+   * endpoint subnets, e.g. through a Transit Gateway or peering).
+   */
+  public addVpc(vpc: ec2.IVpc): void {
+    this.checkSameAccount('vpc', vpc);
+    if (this.associated.includes(vpc)) {
+      invalidProp(this, 'vpc', `'${vpc.node.path}' is associated already`, 'associate each VPC once');
+    }
+    this.dataZone.addVpc(vpc);
+    this.credentialsZone?.addVpc(vpc);
+    this.associated.push(vpc);
+  }
+
+  private namesPerEndpoint(): number {
+    const perEndpoint = this.recordStyle === IotRecordStyle.ALIAS
+      ? this.endpoint.networkInterfacesPerEndpoint + 1
+      : this.endpoint.networkInterfacesPerEndpoint;
+    return perEndpoint;
+  }
+
+  private recordsPerName(endpoints: number): number {
+    return endpoints * this.namesPerEndpoint();
+  }
+
+  private addRecords(zone: route53.IHostedZone, prefix: string, endpoint: ec2.InterfaceVpcEndpoint, ttl: Duration): route53.RecordSet[] {
+    const records: route53.RecordSet[] = [];
+    const weighted = { zone, weight: 1 };
+    if (this.recordStyle === IotRecordStyle.ALIAS) {
+      this.endpoint.dnsNames(endpoint).forEach((name, i) => {
+        const target = route53.RecordTarget.fromAlias(new EndpointDnsAlias(name));
+        const setIdentifier = `${prefix}-name-${i + 1}`;
+        records.push(new route53.ARecord(this, `${prefix}Alias${i + 1}`, { ...weighted, target, setIdentifier }));
+        if (this.endpoint.dualStack) {
+          records.push(new route53.AaaaRecord(this, `${prefix}AliasIpv6${i + 1}`, { ...weighted, target, setIdentifier }));
+        }
+      });
+      return records;
+    }
+    this.endpoint.privateIpAddresses(endpoint).forEach((ip, i) => {
+      records.push(new route53.ARecord(this, `${prefix}Ip${i + 1}`, {
+        ...weighted, ttl, target: route53.RecordTarget.fromIpAddresses(ip), setIdentifier: `${prefix}-ip-${i + 1}`,
+      }));
+    });
+    if (this.endpoint.dualStack) {
+      this.endpoint.ipv6Addresses(endpoint).forEach((ip, i) => {
+        records.push(new route53.AaaaRecord(this, `${prefix}Ipv6${i + 1}`, {
+          ...weighted, ttl, target: route53.RecordTarget.fromIpAddresses(ip), setIdentifier: `${prefix}-ipv6-${i + 1}`,
+        }));
+      });
+    }
+    return records;
+  }
+
+  private checkSameAccount(prop: string, vpc: ec2.IVpc): void {
+    const mine = Stack.of(this).account;
+    const theirs = vpc.env.account;
+    if (!Token.isUnresolved(mine) && !Token.isUnresolved(theirs) && mine !== theirs) {
+      invalidProp(this, prop, `'${vpc.node.path}' belongs to account ${theirs}, not ${mine}, and a zone can be associated directly only with VPCs of its own account`,
+        'associate that VPC from its own account (VPC association authorization or a Route 53 Profile)');
+    }
+  }
+}
+
+/** An alias target that is one DNS name of an interface VPC endpoint. */
+class EndpointDnsAlias implements route53.IAliasRecordTarget {
+  constructor(private readonly name: IotEndpointDnsName) {}
+
+  public bind(): route53.AliasRecordTargetConfig {
+    return { dnsName: this.name.dnsName, hostedZoneId: this.name.hostedZoneId };
+  }
+}
