@@ -1,0 +1,71 @@
+/**
+ * Deploys the private data path (VPC + iot.data and iot.credentials endpoints + private hosted zones + VPC-only
+ * IoT policy) and asserts on the deployed resources.
+ *
+ * Offline (CI): `npx projen integ` compares the synthesized templates with the committed snapshot.
+ * Against a sandbox account: `npx integ-runner --directory integ --language typescript --force` with credentials
+ * of that account (see README, "Integration tests"). The stack's env comes from CDK_INTEG_ACCOUNT/REGION, so the
+ * availability zones that offer iot.data are looked up in the account that deploys.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { integApp, integEnv } from './integ-helpers';
+import { IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
+
+const app: App = integApp();
+const env = integEnv(app, [IotEndpointService.DATA, IotEndpointService.CREDENTIALS]);
+const stack = new Stack(app, 'CdkPrivateIotDataPath', { env });
+// The assertions reference the test stack, so they live in the same environment.
+const assertionStack = new Stack(app, 'CdkPrivateIotDataPathAssertions', { env });
+
+const vpc = new ec2.Vpc(stack, 'Vpc', {
+  ipAddresses: ec2.IpAddresses.cidr('10.90.0.0/16'),
+  maxAzs: 2,
+  natGateways: 0,
+  subnetConfiguration: [{ name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+});
+const endpoint = new PrivateIotDataEndpoint(stack, 'IotEndpoint', {
+  vpc,
+  services: [{ service: IotEndpointService.CREDENTIALS }],
+});
+const zone = new IotPrivateHostedZone(stack, 'IotZone', { endpoint });
+const policy = new VpceOnlyIotPolicy(stack, 'DevicePolicy', {
+  endpoints: [endpoint],
+  publishTopics: ['integ/${iot:Connection.Thing.ThingName}'],
+});
+
+const integ = new IntegTest(app, 'PrivateDataPath', {
+  testCases: [stack],
+  assertionStack,
+  enableLookups: true,
+  diffAssets: false,
+  stackUpdateWorkflow: false,
+});
+
+// The endpoints are available and have no private DNS (AWS offers none for iot.data / iot.credentials).
+integ.assertions.awsApiCall('EC2', 'describeVpcEndpoints', {
+  VpcEndpointIds: [endpoint.dataEndpoints[0].vpcEndpointId, endpoint.credentialsEndpoint!.vpcEndpointId],
+}).expect(ExpectedResult.objectLike({
+  VpcEndpoints: [
+    { State: 'available', PrivateDnsEnabled: false, VpcEndpointType: 'Interface' },
+    { State: 'available', PrivateDnsEnabled: false, VpcEndpointType: 'Interface' },
+  ],
+}));
+
+// The data zone holds one weighted A record per endpoint network interface (2 AZs -> 2 records).
+integ.assertions.awsApiCall('Route53', 'listResourceRecordSets', {
+  HostedZoneId: zone.dataZone.hostedZoneId,
+  StartRecordType: 'A',
+}).expect(ExpectedResult.objectLike({
+  ResourceRecordSets: [
+    { Type: 'A', Weight: 1, SetIdentifier: 'DataEndpoint1-ip-1' },
+    { Type: 'A', Weight: 1, SetIdentifier: 'DataEndpoint1-ip-2' },
+  ],
+}));
+
+// The IoT policy only admits connections through the endpoint.
+integ.assertions.awsApiCall('Iot', 'getPolicy', { policyName: policy.policyName })
+  .expect(ExpectedResult.objectLike({ policyDocument: ExpectedResult.stringLikeRegexp('aws:SourceVpce') }));
+
+app.synth();
