@@ -94,7 +94,7 @@ project.addTask('integ:update', {
 // --- README examples must compile ---------------------------------------------------------------
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile every TypeScript example in README.md and the API docs (strict)',
-  exec: 'jsii-rosetta extract --strict --fixtures rosetta --compile',
+  exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
 

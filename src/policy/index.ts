@@ -1,0 +1,1 @@
+export * from './vpce-only-iot-policy';

@@ -1,0 +1,586 @@
+import * as net from 'net';
+import { Annotations, ArnFormat, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { Construct, IConstruct } from 'constructs';
+import { IPrivateIotDataEndpoint } from '../endpoint/types';
+import { invalidProp } from '../private/errors';
+
+/** The thing policy variable that holds the name of the thing attached to the connecting principal. */
+const THING_NAME = '${iot:Connection.Thing.ThingName}';
+/** Least-privilege default for topics and topic filters: everything below the thing's own name. */
+const DEFAULT_TOPIC = `things/${THING_NAME}/*`;
+/** AWS IoT Core quota: maximum size of a policy document, white space excluded. */
+const MAX_POLICY_DOCUMENT_CHARS = 2048;
+/** AWS IoT Core quota: topic names and filters are at most 256 bytes (UTF-8). */
+const MAX_TOPIC_BYTES = 256;
+/** AWS IoT Core quota: at most 7 forward slashes in a topic name or filter (Basic Ingest `$aws/rules/` is exempt). */
+const MAX_TOPIC_SLASHES = 7;
+/** AWS IoT Core quota: client ids are at most 128 bytes (UTF-8). */
+const MAX_CLIENT_ID_BYTES = 128;
+
+/**
+ * An AWS IoT Core policy.
+ */
+export interface IVpceOnlyIotPolicy extends IResource {
+  /**
+   * The name of the policy.
+   * @attribute
+   */
+  readonly policyName: string;
+
+  /**
+   * The ARN of the policy.
+   * @attribute
+   */
+  readonly policyArn: string;
+}
+
+/**
+ * Properties of a `VpceOnlyIotPolicy`.
+ *
+ * Allowed endpoints are the union of `endpoints`, `vpcEndpoints` and `vpcEndpointIds`: at least one is required.
+ */
+export interface VpceOnlyIotPolicyProps {
+  /**
+   * Private IoT data endpoints whose `iot.data` interface endpoints (`dataEndpoints`) devices may connect through.
+   * @default - none (give `vpcEndpoints` or `vpcEndpointIds`)
+   */
+  readonly endpoints?: IPrivateIotDataEndpoint[];
+
+  /**
+   * More `iot.data` interface VPC endpoints devices may connect through.
+   * @default - none
+   */
+  readonly vpcEndpoints?: ec2.IInterfaceVpcEndpoint[];
+
+  /**
+   * More ids of `iot.data` interface VPC endpoints devices may connect through, e.g. an endpoint in another account
+   * (`vpce-` followed by 8 or 17 lowercase hexadecimal digits).
+   * @default - none
+   */
+  readonly vpcEndpointIds?: string[];
+
+  /**
+   * VPCs the requests must come from (condition `aws:SourceVpc`, in addition to `aws:SourceVpce`).
+   * Every endpoint of `endpoints` must be in one of them.
+   * @default - no `aws:SourceVpc` condition
+   */
+  readonly sourceVpcs?: ec2.IVpc[];
+
+  /**
+   * Ids of VPCs the requests must come from (`vpc-` followed by 8 or 17 lowercase hexadecimal digits), added to `sourceVpcs`.
+   * @default - no `aws:SourceVpc` condition
+   */
+  readonly sourceVpcIds?: string[];
+
+  /**
+   * IPv4 or IPv6 CIDR blocks the device's address, as seen by the VPC endpoint, must be in
+   * (condition `aws:VpcSourceIp` with the `IpAddress` operator), e.g. `10.20.0.0/16`.
+   * @default - no `aws:VpcSourceIp` condition
+   */
+  readonly sourceIpCidrs?: string[];
+
+  /**
+   * The client ids devices may connect with (the part after `client/` in the resource ARN). Policy variables
+   * such as `${iot:Connection.Thing.ThingName}` are allowed, MQTT wildcards (`#`, `+`) are not, and the policy
+   * wildcard `*` only together with `allowAnyClientId: true`.
+   * @default '${iot:Connection.Thing.ThingName}' - the client id must be the name of the thing attached to the certificate
+   */
+  readonly clientIdPattern?: string;
+
+  /**
+   * Accept a `clientIdPattern` that contains the policy wildcard `*`, which lets one certificate connect with many
+   * client ids (and take over the sessions of other devices that use them).
+   * @default false
+   */
+  readonly allowAnyClientId?: boolean;
+
+  /**
+   * Allow `iot:Connect` only when a thing is attached to the connecting principal
+   * (condition `iot:Connection.Thing.IsAttached: true`).
+   * Thing policy variables (`${iot:Connection.Thing.*}`) resolve only for an attached thing, and only for MQTT and
+   * MQTT over WebSocket.
+   * @default true
+   */
+  readonly requireAttachedThing?: boolean;
+
+  /**
+   * Topic names devices may publish to (`iot:Publish` on `topic/<name>`). Policy variables and the policy wildcard
+   * `*` are allowed; MQTT wildcards (`#`, `+`) are not. Topics may start with `/` (MQTT allows it, but it adds an
+   * empty first level: a warning says so). An empty array grants no publish permission.
+   * @default ['things/${iot:Connection.Thing.ThingName}/*']
+   */
+  readonly publishTopics?: string[];
+
+  /**
+   * Topic filters devices may subscribe to (`iot:Subscribe` on `topicfilter/<filter>`). In a `topicfilter` resource
+   * `#` and `+` are literal: `things/a/#` allows exactly the subscription `things/a/#`, while the policy wildcard in
+   * `things/a/*` allows any filter that starts with `things/a/`. An empty array grants no subscribe permission.
+   * @default ['things/${iot:Connection.Thing.ThingName}/*']
+   */
+  readonly subscribeTopicFilters?: string[];
+
+  /**
+   * Topic names devices may receive messages from (`iot:Receive` on `topic/<name>`). Same rules as `publishTopics`.
+   * An empty array grants no receive permission.
+   * @default - `subscribeTopicFilters` as topic names: `+` and `#` become `*`, and a trailing `/#` also adds its parent topic
+   */
+  readonly receiveTopics?: string[];
+
+  /**
+   * Also allow `iot:RetainPublish` (publishing retained messages) on `publishTopics`.
+   * @default false
+   */
+  readonly allowRetainPublish?: boolean;
+
+  /**
+   * Accept reserved topics (those that begin with `$`, such as `$aws/things/${iot:Connection.Thing.ThingName}/shadow/*`)
+   * in the topic props.
+   * @default false
+   */
+  readonly allowReservedTopics?: boolean;
+
+  /**
+   * Accept topics or filters made only of wildcards (`*`, `#`, `+` and `/`), which grant access to every topic.
+   * @default false
+   */
+  readonly allowAllTopics?: boolean;
+
+  /**
+   * Put the network conditions (`aws:SourceVpce` and, if given, `aws:SourceVpc` and `aws:VpcSourceIp`) on every
+   * statement. When false, only `iot:Connect` carries them (like the example in the AWS IoT Core documentation);
+   * since publishing over HTTPS needs no `iot:Connect`, a device could then publish through the public endpoint
+   * over HTTPS to any of `publishTopics` that use no thing policy variables.
+   * @default true
+   */
+  readonly restrictEveryAction?: boolean;
+
+  /**
+   * The name of the policy (1-128 characters out of letters, digits and `_+=,.@-`).
+   * @default - a name generated by CloudFormation
+   */
+  readonly policyName?: string;
+}
+
+/**
+ * An `AWS::IoT::Policy` that lets devices use AWS IoT Core only through the given interface VPC endpoints
+ * (condition `aws:SourceVpce`), optionally only from given VPCs and address ranges.
+ *
+ * By default a device may connect with the name of the thing attached to its certificate as client id, and
+ * publish, subscribe and receive below `things/<its thing name>/`. Attach the policy to the devices' certificates
+ * (`iot.CfnPolicyPrincipalAttachment`). Thing policy variables work only for MQTT and MQTT over WebSocket.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * declare const iotDataEndpoint: ec2.IInterfaceVpcEndpoint;
+ *
+ * const policy = new VpceOnlyIotPolicy(this, 'DevicePolicy', {
+ *   vpcEndpoints: [iotDataEndpoint],
+ *   sourceVpcs: [vpc],
+ *   publishTopics: ['things/${iot:Connection.Thing.ThingName}/telemetry'],
+ *   subscribeTopicFilters: ['things/${iot:Connection.Thing.ThingName}/commands/#'],
+ * });
+ */
+export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
+  /**
+   * Imports an existing AWS IoT policy by name.
+   */
+  public static fromPolicyName(scope: Construct, id: string, policyName: string): IVpceOnlyIotPolicy {
+    return new ImportedVpceOnlyIotPolicy(scope, id, policyName);
+  }
+
+  /**
+   * The name of the policy.
+   * @attribute
+   */
+  public readonly policyName: string;
+
+  /**
+   * The ARN of the policy.
+   * @attribute
+   */
+  public readonly policyArn: string;
+
+  /** The policy document. */
+  public readonly document: iam.PolicyDocument;
+
+  /** The ids of the VPC endpoints devices may connect through (`aws:SourceVpce`), deduplicated. */
+  public readonly vpcEndpointIds: string[];
+
+  /** The underlying `AWS::IoT::Policy`. */
+  public readonly resource: iot.CfnPolicy;
+
+  constructor(scope: Construct, id: string, props: VpceOnlyIotPolicyProps) {
+    super(scope, id, { physicalName: props.policyName });
+
+    if (props.policyName !== undefined) {
+      validatePolicyName(this, props.policyName);
+    }
+
+    // --- Network: VPC endpoints, VPCs, addresses ----------------------------------------------
+    const endpointIds: string[] = [];
+    for (const endpoint of props.endpoints ?? []) {
+      for (const dataEndpoint of endpoint.dataEndpoints) {
+        endpointIds.push(checkId(this, 'endpoints', dataEndpoint.vpcEndpointId, 'vpce'));
+      }
+    }
+    for (const endpoint of props.vpcEndpoints ?? []) {
+      endpointIds.push(checkId(this, 'vpcEndpoints', endpoint.vpcEndpointId, 'vpce'));
+    }
+    for (const endpointId of props.vpcEndpointIds ?? []) {
+      endpointIds.push(checkId(this, 'vpcEndpointIds', endpointId, 'vpce'));
+    }
+    this.vpcEndpointIds = unique(endpointIds);
+    if (this.vpcEndpointIds.length === 0) {
+      invalidProp(this, 'endpoints',
+        'is empty and so are vpcEndpoints and vpcEndpointIds: the policy would let devices connect through no VPC endpoint',
+        'pass at least one iot.data endpoint in endpoints, vpcEndpoints or vpcEndpointIds');
+    }
+
+    const vpcIds = unique([
+      ...(props.sourceVpcs ?? []).map((vpc) => checkId(this, 'sourceVpcs', vpc.vpcId, 'vpc')),
+      ...(props.sourceVpcIds ?? []).map((vpcId) => checkId(this, 'sourceVpcIds', vpcId, 'vpc')),
+    ]);
+    const cidrs = unique((props.sourceIpCidrs ?? []).map((cidr) => checkCidr(this, cidr)));
+
+    const networkConditions: { [operator: string]: { [key: string]: string[] } } = {
+      StringEquals: {
+        'aws:SourceVpce': this.vpcEndpointIds,
+        ...(vpcIds.length > 0 ? { 'aws:SourceVpc': vpcIds } : {}),
+      },
+      ...(cidrs.length > 0 ? { IpAddress: { 'aws:VpcSourceIp': cidrs } } : {}),
+    };
+
+    // --- Client id --------------------------------------------------------------------------
+    const requireAttachedThing = props.requireAttachedThing ?? true;
+    const clientIdPattern = props.clientIdPattern ?? THING_NAME;
+    if (props.clientIdPattern !== undefined) {
+      validateClientIdPattern(this, props.clientIdPattern, props.allowAnyClientId ?? false);
+    }
+
+    // --- Topics -----------------------------------------------------------------------------
+    const topicRules: TopicRules = {
+      allowReserved: props.allowReservedTopics ?? false,
+      allowAll: props.allowAllTopics ?? false,
+    };
+    const publishTopics = unique(props.publishTopics ?? [DEFAULT_TOPIC]);
+    publishTopics.forEach((topic) => validateTopic(this, 'publishTopics', topic, false, topicRules));
+    const subscribeTopicFilters = unique(props.subscribeTopicFilters ?? [DEFAULT_TOPIC]);
+    subscribeTopicFilters.forEach((filter) => validateTopic(this, 'subscribeTopicFilters', filter, true, topicRules));
+    let receiveTopics: string[];
+    if (props.receiveTopics !== undefined) {
+      receiveTopics = unique(props.receiveTopics);
+      receiveTopics.forEach((topic) => validateTopic(this, 'receiveTopics', topic, false, topicRules));
+    } else {
+      receiveTopics = unique(subscribeTopicFilters.flatMap(topicsOfFilter));
+    }
+
+    // --- Document ---------------------------------------------------------------------------
+    const restrictEveryAction = props.restrictEveryAction ?? true;
+    const stack = Stack.of(this);
+    const arn = (resource: string, name: string) => stack.formatArn({
+      service: 'iot',
+      resource,
+      resourceName: name,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    const statements: iam.PolicyStatement[] = [];
+    statements.push(new iam.PolicyStatement({
+      actions: ['iot:Connect'],
+      resources: [arn('client', clientIdPattern)],
+      conditions: {
+        ...networkConditions,
+        ...(requireAttachedThing ? { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } : {}),
+      },
+    }));
+    const actionConditions = restrictEveryAction ? networkConditions : undefined;
+    if (publishTopics.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        actions: props.allowRetainPublish ? ['iot:Publish', 'iot:RetainPublish'] : ['iot:Publish'],
+        resources: publishTopics.map((topic) => arn('topic', topic)),
+        conditions: actionConditions,
+      }));
+    }
+    if (subscribeTopicFilters.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        actions: ['iot:Subscribe'],
+        resources: subscribeTopicFilters.map((filter) => arn('topicfilter', filter)),
+        conditions: actionConditions,
+      }));
+    }
+    if (receiveTopics.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        actions: ['iot:Receive'],
+        resources: receiveTopics.map((topic) => arn('topic', topic)),
+        conditions: actionConditions,
+      }));
+    }
+    // `minimize: false`: the statements stay as written whatever the app's `@aws-cdk/aws-iam:minimizePolicies` flag.
+    this.document = new iam.PolicyDocument({ statements, minimize: false });
+
+    this.resource = new iot.CfnPolicy(this, 'Resource', {
+      policyName: this.physicalName,
+      policyDocument: this.document,
+    });
+    this.policyName = this.getResourceNameAttribute(this.resource.ref);
+    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, {
+      service: 'iot',
+      resource: 'policy',
+      resourceName: this.physicalName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    // --- Warnings -----------------------------------------------------------------------------
+    const allTopics = [...publishTopics, ...subscribeTopicFilters, ...receiveTopics];
+    if (allTopics.some((topic) => !Token.isUnresolved(topic) && topic.startsWith('/'))) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:topicLeadingSlash',
+        'A topic or topic filter starts with "/": AWS IoT Core accepts it, but it adds an empty first level that counts '
+        + 'towards the 7-slash limit. Consider dropping the leading "/".');
+    }
+    if (!requireAttachedThing && [clientIdPattern, ...allTopics].some((value) => value.includes('${iot:Connection.Thing.'))) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:thingVariableWithoutAttachedThing',
+        'requireAttachedThing is false but the policy uses thing policy variables (${iot:Connection.Thing.*}), which '
+        + 'resolve only for a principal attached to a thing: other principals get no permission from those resources.');
+    }
+    if (!restrictEveryAction) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:networkConditionOnConnectOnly',
+        'restrictEveryAction is false: only iot:Connect requires the VPC endpoints, so a device could publish over HTTPS '
+        + 'through the public endpoint to publishTopics that use no thing policy variables.');
+    }
+
+    // --- Whole-document checks, once everything is known ----------------------------------------
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        const size = minimumDocumentSize(stack.resolve(this.document));
+        if (size > MAX_POLICY_DOCUMENT_CHARS) {
+          errors.push(`policy document has at least ${size} characters (white space excluded), more than the `
+            + `${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts; use fewer or wildcard topics, or split it into several policies`);
+        }
+        errors.push(...endpointVpcErrors(props.endpoints ?? [], vpcIds));
+        return errors;
+      },
+    });
+  }
+}
+
+/** An IoT policy imported by name. */
+class ImportedVpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
+  public readonly policyName: string;
+  public readonly policyArn: string;
+
+  constructor(scope: Construct, id: string, policyName: string) {
+    super(scope, id);
+    validatePolicyName(this, policyName);
+    this.policyName = policyName;
+    this.policyArn = Stack.of(this).formatArn({
+      service: 'iot',
+      resource: 'policy',
+      resourceName: policyName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Validation helpers (not exported)
+// ------------------------------------------------------------------------------------------------
+
+interface TopicRules {
+  readonly allowReserved: boolean;
+  readonly allowAll: boolean;
+}
+
+function unique(values: string[]): string[] {
+  return Array.from(new Set(values));
+}
+
+/** Throws unless a literal id is `<prefix>-` followed by 8 or 17 lowercase hex digits; returns the id. */
+function checkId(scope: IConstruct, prop: string, id: string, prefix: 'vpce' | 'vpc'): string {
+  if (Token.isUnresolved(id)) {
+    return id;
+  }
+  if (!new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`).test(id)) {
+    const what = prefix === 'vpce' ? 'a VPC endpoint id' : 'a VPC id';
+    const example = prefix === 'vpce' ? 'vpce-0123456789abcdef0' : 'vpc-0123456789abcdef0';
+    invalidProp(scope, prop, `contains '${id}', which is not ${what} (${prefix}- followed by 8 or 17 lowercase hex digits)`,
+      `use the id exactly as EC2 reports it, e.g. ${example}`);
+  }
+  return id;
+}
+
+function checkCidr(scope: IConstruct, cidr: string): string {
+  if (Token.isUnresolved(cidr)) {
+    return cidr;
+  }
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  const family = match ? net.isIP(match[1]) : 0;
+  const maxPrefix = family === 4 ? 32 : 128;
+  if (!match || family === 0 || Number(match[2]) > maxPrefix) {
+    invalidProp(scope, 'sourceIpCidrs', `contains '${cidr}', which is not an IPv4 or IPv6 CIDR block`,
+      'use an address and a prefix length, e.g. 10.0.0.0/16 or 2001:db8::/56');
+  }
+  return cidr;
+}
+
+function validatePolicyName(scope: IConstruct, name: string): void {
+  if (Token.isUnresolved(name)) {
+    return;
+  }
+  if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
+    invalidProp(scope, 'policyName', `'${name}' is not a valid AWS IoT policy name`,
+      'use 1-128 characters out of letters, digits and _+=,.@-, or leave policyName unset to let CloudFormation generate one');
+  }
+}
+
+/** The literal part of a value: policy variables (`${...}`) removed. */
+function withoutVariables(value: string): string {
+  return value.replace(/\$\{[^}]*\}/g, '');
+}
+
+function validateClientIdPattern(scope: IConstruct, pattern: string, allowAny: boolean): void {
+  if (Token.isUnresolved(pattern)) {
+    return;
+  }
+  const prop = 'clientIdPattern';
+  if (pattern.length === 0) {
+    invalidProp(scope, prop, 'is empty', `use a client id pattern such as ${THING_NAME}, or leave clientIdPattern unset`);
+  }
+  checkVariables(scope, prop, pattern);
+  if (/[#+]/.test(pattern)) {
+    invalidProp(scope, prop, `'${pattern}' contains the MQTT wildcard '#' or '+', which client ids cannot use`,
+      'use the policy wildcard * (with allowAnyClientId: true) or a policy variable such as ${iot:Connection.Thing.ThingName}');
+  }
+  if (pattern.includes('*') && !allowAny) {
+    invalidProp(scope, prop, `'${pattern}' contains the policy wildcard '*', which lets one certificate connect with many client ids`,
+      `set allowAnyClientId: true to accept that, or use ${THING_NAME}`);
+  }
+  if (Buffer.byteLength(withoutVariables(pattern), 'utf8') > MAX_CLIENT_ID_BYTES) {
+    invalidProp(scope, prop, `'${pattern}' is longer than the ${MAX_CLIENT_ID_BYTES} bytes AWS IoT Core allows for a client id`,
+      'use a shorter pattern');
+  }
+}
+
+/** Throws if a `${` has no closing `}`. */
+function checkVariables(scope: IConstruct, prop: string, value: string): void {
+  if (withoutVariables(value).includes('${')) {
+    invalidProp(scope, prop, `'${value}' has an unclosed policy variable`,
+      'close it with }, e.g. ${iot:Connection.Thing.ThingName}');
+  }
+}
+
+function validateTopic(scope: IConstruct, prop: string, topic: string, isFilter: boolean, rules: TopicRules): void {
+  if (Token.isUnresolved(topic)) {
+    return;
+  }
+  const what = isFilter ? 'topic filter' : 'topic';
+  if (topic.length === 0) {
+    invalidProp(scope, prop, `contains an empty ${what}`, `use a ${what} such as ${DEFAULT_TOPIC}, or pass an empty array to grant nothing`);
+  }
+  checkVariables(scope, prop, topic);
+  const literal = withoutVariables(topic);
+  if (literal.includes('\u0000')) {
+    invalidProp(scope, prop, `contains a ${what} with the null character`, 'remove it (MQTT forbids U+0000 in topics)');
+  }
+  if (Buffer.byteLength(literal, 'utf8') > MAX_TOPIC_BYTES) {
+    invalidProp(scope, prop, `contains '${topic}', longer than the ${MAX_TOPIC_BYTES} bytes AWS IoT Core allows`,
+      'use a shorter topic, or a * wildcard for the varying part');
+  }
+  const isReserved = topic.startsWith('$') && !topic.startsWith('${');
+  if ((literal.match(/\//g) ?? []).length > MAX_TOPIC_SLASHES && !topic.startsWith('$aws/rules/')) {
+    invalidProp(scope, prop, `contains '${topic}', which has more than the ${MAX_TOPIC_SLASHES} forward slashes AWS IoT Core allows`,
+      'use a flatter topic hierarchy (at most 8 levels)');
+  }
+  if (isReserved && !rules.allowReserved) {
+    invalidProp(scope, prop, `contains '${topic}', a reserved topic (topics that begin with $, such as $aws/, belong to AWS IoT services)`,
+      'set allowReservedTopics: true if devices really need it, e.g. for device shadows or jobs');
+  }
+  if (/^[*#+/]+$/.test(topic) && !rules.allowAll) {
+    invalidProp(scope, prop, `contains '${topic}', which matches every topic`,
+      `use a narrower ${what} such as ${DEFAULT_TOPIC}, or set allowAllTopics: true`);
+  }
+  if (!isFilter && /[#+]/.test(literal)) {
+    invalidProp(scope, prop, `contains '${topic}': MQTT wildcards '#' and '+' cannot occur in topic names`,
+      'use the policy wildcard * instead (or put the filter in subscribeTopicFilters)');
+  }
+  if (isFilter) {
+    const levels = topic.split('/');
+    levels.forEach((level, index) => {
+      if (level.includes('#') && (level !== '#' || index !== levels.length - 1)) {
+        invalidProp(scope, prop, `contains '${topic}': the MQTT wildcard '#' must be a whole level and the last one`,
+          'use it only as the final level, e.g. things/${iot:Connection.Thing.ThingName}/#');
+      }
+      if (level.includes('+') && level !== '+') {
+        invalidProp(scope, prop, `contains '${topic}': the MQTT wildcard '+' must be a whole level`,
+          'use it between slashes, e.g. things/+/status, or use the policy wildcard *');
+      }
+    });
+  }
+}
+
+/** The topic names (with policy wildcards) that a topic filter can deliver messages from. */
+function topicsOfFilter(filter: string): string[] {
+  if (Token.isUnresolved(filter)) {
+    return [filter];
+  }
+  const topics = [filter.replace(/[#+]/g, '*')];
+  if (filter.endsWith('/#')) {
+    // In MQTT, `a/#` also matches `a` itself.
+    topics.unshift(filter.slice(0, -2).replace(/\+/g, '*'));
+  }
+  return topics;
+}
+
+/** Errors for endpoints of `endpoints` whose (literal) VPC is not among the (all literal) `aws:SourceVpc` values. */
+function endpointVpcErrors(endpoints: IPrivateIotDataEndpoint[], vpcIds: string[]): string[] {
+  if (vpcIds.length === 0 || vpcIds.some((id) => Token.isUnresolved(id))) {
+    return [];
+  }
+  return endpoints
+    .filter((endpoint) => !Token.isUnresolved(endpoint.vpc.vpcId) && !vpcIds.includes(endpoint.vpc.vpcId))
+    .map((endpoint) => `endpoints contains ${endpoint.node.path}, whose VPC ${endpoint.vpc.vpcId} is not in sourceVpcs/sourceVpcIds `
+      + `(${vpcIds.join(', ')}), so no device could use it; add ${endpoint.vpc.vpcId} to sourceVpcIds or drop the aws:SourceVpc condition`);
+}
+
+/**
+ * A lower bound of the size of a resolved policy document, white space excluded: CloudFormation intrinsics count as
+ * the shortest value they can take (pseudo parameters) or as nothing (anything else).
+ */
+function minimumDocumentSize(resolved: unknown): number {
+  return JSON.stringify(shortestValue(resolved)).replace(/\s/g, '').length;
+}
+
+function shortestValue(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(shortestValue);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const entries = Object.entries(value as { [key: string]: unknown });
+  if (entries.length === 1) {
+    const [key, arg] = entries[0];
+    if (key === 'Ref') {
+      return SHORTEST_PSEUDO_PARAMETERS[String(arg)] ?? '';
+    }
+    if (key === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
+      return (arg[1] as unknown[]).map((part) => {
+        const short = shortestValue(part);
+        return typeof short === 'string' ? short : '';
+      }).join(String(arg[0]));
+    }
+    if (key.startsWith('Fn::')) {
+      return '';
+    }
+  }
+  return Object.fromEntries(entries.map(([key, inner]) => [key, shortestValue(inner)]));
+}
+
+const SHORTEST_PSEUDO_PARAMETERS: { [name: string]: string } = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '000000000000',
+};

@@ -1,0 +1,478 @@
+import { App, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
+import { VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
+
+const THING = '${iot:Connection.Thing.ThingName}';
+const VPCE_A = 'vpce-0123456789abcdef0';
+const VPCE_B = 'vpce-1a2b3c4d';
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+const IMPORTED_VPC: ec2.VpcAttributes = {
+  vpcId: 'vpc-0a1b2c3d4e5f67890',
+  vpcCidrBlock: '10.0.0.0/16',
+  availabilityZones: ['eu-west-1a'],
+  privateSubnetIds: ['subnet-0a1b2c3d4e5f67890'],
+};
+const ARN_PREFIX = 'arn:aws:iot:eu-west-1:111111111111';
+
+/** Like the cdk.json of a new CDK app: the partition is a literal when the region is known. */
+const PARTITION_LITERALS = { '@aws-cdk/core:enablePartitionLiterals': true };
+
+function newStack(props: StackProps = {}, context: { [key: string]: unknown } = PARTITION_LITERALS): Stack {
+  return new Stack(new App({ context }), 'Stack', props);
+}
+
+/** A concrete-environment stack with one policy; returns the policy's resolved PolicyDocument. */
+function documentOf(props: VpceOnlyIotPolicyProps, stackProps: StackProps = { env: ENV }): any {
+  const stack = newStack(stackProps);
+  new VpceOnlyIotPolicy(stack, 'Policy', props);
+  const policies = Template.fromStack(stack).findResources('AWS::IoT::Policy');
+  expect(Object.keys(policies)).toHaveLength(1);
+  return Object.values(policies)[0].Properties.PolicyDocument;
+}
+
+function statementFor(document: any, action: string): any {
+  const matches = document.Statement.filter((s: any) => [s.Action].flat().includes(action));
+  expect(matches).toHaveLength(1);
+  return matches[0];
+}
+
+function actionsOf(document: any): string[] {
+  return document.Statement.flatMap((s: any) => [s.Action].flat());
+}
+
+/** A stand-in for `PrivateIotDataEndpoint`: only what the policy reads is real. */
+class FakeIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
+  public readonly vpc: ec2.IVpc;
+  public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[];
+  public readonly connections: ec2.Connections;
+  public readonly dataEndpointAddress = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
+  public readonly availabilityZones: string[] = [];
+  public readonly networkInterfacesPerEndpoint = 2;
+  public readonly dualStack = false;
+  public readonly dataEndpointIps: string[] = [];
+
+  constructor(scope: Construct, id: string, vpc: ec2.IVpc, count: number) {
+    super(scope, id);
+    this.vpc = vpc;
+    this.dataEndpoints = Array.from({ length: count }, (_, i) => new ec2.InterfaceVpcEndpoint(this, `Data${i}`, {
+      vpc,
+      service: new ec2.InterfaceVpcEndpointService('com.amazonaws.eu-west-1.iot.data', 443),
+      privateDnsEnabled: false,
+    }));
+    this.connections = this.dataEndpoints[0].connections;
+  }
+
+  public privateIpAddresses(_endpoint: ec2.InterfaceVpcEndpoint): string[] { return []; }
+  public ipv6Addresses(_endpoint: ec2.InterfaceVpcEndpoint): string[] { return []; }
+  public dnsNames(_endpoint: ec2.InterfaceVpcEndpoint): IotEndpointDnsName[] { return []; }
+}
+
+describe('VpceOnlyIotPolicy defaults', () => {
+  test('least-privilege document: connect as the attached thing, things/<thing>/* topics, all through the endpoint', () => {
+    const document = documentOf({ vpcEndpointIds: [VPCE_A] });
+    const network = { StringEquals: { 'aws:SourceVpce': [VPCE_A] } };
+    expect(document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iot:Connect',
+          Resource: `${ARN_PREFIX}:client/${THING}`,
+          Condition: { ...network, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
+        },
+        { Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN_PREFIX}:topic/things/${THING}/*`, Condition: network },
+        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${ARN_PREFIX}:topicfilter/things/${THING}/*`, Condition: network },
+        { Effect: 'Allow', Action: 'iot:Receive', Resource: `${ARN_PREFIX}:topic/things/${THING}/*`, Condition: network },
+      ],
+    });
+  });
+
+  test('no physical name, stable logical id, Ref/GetAtt attributes', () => {
+    const stack = newStack({ env: ENV });
+    const policy = new VpceOnlyIotPolicy(stack, 'DevicePolicy', { vpcEndpointIds: [VPCE_A] });
+    const template = Template.fromStack(stack);
+    const logicalIds = Object.keys(template.findResources('AWS::IoT::Policy'));
+    expect(logicalIds).toEqual(['DevicePolicyDE7893AB']);
+    template.hasResourceProperties('AWS::IoT::Policy', { PolicyName: Match.absent() });
+    expect(stack.resolve(policy.policyName)).toEqual({ Ref: 'DevicePolicyDE7893AB' });
+    expect(stack.resolve(policy.policyArn)).toEqual({ 'Fn::GetAtt': ['DevicePolicyDE7893AB', 'Arn'] });
+    expect(policy.resource.cfnResourceType).toBe('AWS::IoT::Policy');
+    expect(policy.vpcEndpointIds).toEqual([VPCE_A]);
+  });
+
+  test('thing policy variables stay literal in the template (a JSON object, not Fn::Sub)', () => {
+    const stack = newStack();
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A] });
+    const json = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(json).toContain('${iot:Connection.Thing.ThingName}');
+    expect(json).not.toContain('${!');
+    expect(json).not.toContain('Fn::Sub');
+  });
+
+  test('never iot:*, only the four MQTT actions', () => {
+    const document = documentOf({ vpcEndpointIds: [VPCE_A] });
+    expect(actionsOf(document).sort()).toEqual(['iot:Connect', 'iot:Publish', 'iot:Receive', 'iot:Subscribe']);
+    expect(JSON.stringify(document)).not.toContain('iot:*');
+  });
+
+  test('document is exposed and equals what is synthesized', () => {
+    const stack = newStack({ env: ENV });
+    const policy = new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IoT::Policy', {
+      PolicyDocument: stack.resolve(policy.document),
+    });
+  });
+});
+
+describe('environments and partitions', () => {
+  test('env-agnostic stack with a real interface endpoint: Ref for the id, pseudo parameters in the ARNs', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const endpoint = vpc.addInterfaceEndpoint('IotData', {
+      service: new ec2.InterfaceVpcEndpointService('com.amazonaws.eu-west-1.iot.data', 443),
+      privateDnsEnabled: false,
+    });
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpoints: [endpoint] });
+    const template = Template.fromStack(stack);
+    const [endpointId] = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'));
+    const document = Object.values(template.findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    const connect = statementFor(document, 'iot:Connect');
+    expect(connect.Condition.StringEquals['aws:SourceVpce']).toEqual([{ Ref: endpointId }]);
+    expect(connect.Resource).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':iot:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+        `:client/${THING}`,
+      ]],
+    });
+    expect(JSON.stringify(document)).not.toContain('arn:aws:');
+  });
+
+  test('concrete environment: literal region and account', () => {
+    const document = documentOf({ vpcEndpointIds: [VPCE_A] }, { env: ENV });
+    expect(statementFor(document, 'iot:Subscribe').Resource).toBe(`${ARN_PREFIX}:topicfilter/things/${THING}/*`);
+  });
+
+  test('China region with partition literals: aws-cn in every ARN', () => {
+    const stack = newStack({ env: { account: '111111111111', region: 'cn-north-1' } });
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A] });
+    const document = Object.values(Template.fromStack(stack).findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    const resources = document.Statement.flatMap((s: any) => [s.Resource].flat());
+    expect(resources).toHaveLength(4);
+    for (const arn of resources) {
+      expect(arn).toMatch(/^arn:aws-cn:iot:cn-north-1:111111111111:(client|topic|topicfilter)\//);
+    }
+  });
+
+  test('China region without partition literals: the partition comes from AWS::Partition', () => {
+    const stack = newStack({ env: { account: '111111111111', region: 'cn-north-1' } }, {});
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A] });
+    const document = Object.values(Template.fromStack(stack).findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    expect(statementFor(document, 'iot:Connect').Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iot:cn-north-1:111111111111:client/${THING}`]],
+    });
+  });
+});
+
+describe('network conditions', () => {
+  test('endpoints: every data endpoint of every private endpoint, plus vpcEndpoints and ids, deduplicated', () => {
+    const stack = newStack({ env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 2);
+    const policy = new VpceOnlyIotPolicy(stack, 'Policy', {
+      endpoints: [iotEndpoint],
+      vpcEndpoints: [iotEndpoint.dataEndpoints[0]],
+      vpcEndpointIds: [VPCE_A, VPCE_A, VPCE_B],
+    });
+    expect(policy.vpcEndpointIds).toHaveLength(4);
+    const template = Template.fromStack(stack);
+    const endpointIds = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpointIds).toHaveLength(2);
+    template.hasResourceProperties('AWS::IoT::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'iot:Connect',
+          Condition: Match.objectLike({
+            StringEquals: { 'aws:SourceVpce': [{ Ref: endpointIds[0] }, { Ref: endpointIds[1] }, VPCE_A, VPCE_B] },
+          }),
+        })]),
+      },
+    });
+  });
+
+  test('sourceVpcs and sourceVpcIds add aws:SourceVpc; sourceIpCidrs add IpAddress aws:VpcSourceIp', () => {
+    const stack = newStack({ env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    new VpceOnlyIotPolicy(stack, 'Policy', {
+      vpcEndpointIds: [VPCE_A],
+      sourceVpcs: [vpc],
+      sourceVpcIds: ['vpc-0a1b2c3d4e5f67890'],
+      sourceIpCidrs: ['10.20.0.0/16', '2001:db8::/56'],
+    });
+    const template = Template.fromStack(stack);
+    const [vpcId] = Object.keys(template.findResources('AWS::EC2::VPC'));
+    const document = Object.values(template.findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    const expected = {
+      StringEquals: { 'aws:SourceVpce': [VPCE_A], 'aws:SourceVpc': [{ Ref: vpcId }, 'vpc-0a1b2c3d4e5f67890'] },
+      IpAddress: { 'aws:VpcSourceIp': ['10.20.0.0/16', '2001:db8::/56'] },
+    };
+    expect(statementFor(document, 'iot:Connect').Condition).toEqual({ ...expected, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } });
+    for (const action of ['iot:Publish', 'iot:Subscribe', 'iot:Receive']) {
+      expect(statementFor(document, action).Condition).toEqual(expected);
+    }
+  });
+
+  test('restrictEveryAction: false keeps the conditions on iot:Connect only, with a warning', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], restrictEveryAction: false });
+    const document = Object.values(Template.fromStack(stack).findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    expect(statementFor(document, 'iot:Connect').Condition.StringEquals).toEqual({ 'aws:SourceVpce': [VPCE_A] });
+    for (const action of ['iot:Publish', 'iot:Subscribe', 'iot:Receive']) {
+      expect(statementFor(document, action).Condition).toBeUndefined();
+    }
+    Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp('restrictEveryAction is false'));
+  });
+
+  test('tokens are not validated and pass through', () => {
+    const stack = newStack({ env: ENV });
+    const endpointId = new CfnParameter(stack, 'EndpointId').valueAsString;
+    const vpcIdParam = new CfnParameter(stack, 'VpcId').valueAsString;
+    const cidr = new CfnParameter(stack, 'Cidr').valueAsString;
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [endpointId], sourceVpcIds: [vpcIdParam], sourceIpCidrs: [cidr] });
+    const document = Object.values(Template.fromStack(stack).findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    expect(statementFor(document, 'iot:Connect').Condition).toMatchObject({
+      StringEquals: { 'aws:SourceVpce': [{ Ref: 'EndpointId' }], 'aws:SourceVpc': [{ Ref: 'VpcId' }] },
+      IpAddress: { 'aws:VpcSourceIp': [{ Ref: 'Cidr' }] },
+    });
+  });
+});
+
+test('tokens in names, client id and topics are not validated and pass through', () => {
+  const stack = newStack({ env: ENV });
+  const param = (id: string) => new CfnParameter(stack, id).valueAsString;
+  const policy = new VpceOnlyIotPolicy(stack, 'Policy', {
+    vpcEndpointIds: [VPCE_A],
+    policyName: param('Name'),
+    clientIdPattern: param('ClientId'),
+    publishTopics: [param('Pub')],
+    subscribeTopicFilters: [param('Sub')],
+  });
+  expect(stack.resolve(policy.policyName)).toEqual({ Ref: expect.stringMatching(/^Policy/) });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::IoT::Policy', { PolicyName: { Ref: 'Name' } });
+  const document = Object.values(template.findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+  expect(JSON.stringify(statementFor(document, 'iot:Connect').Resource)).toContain('{"Ref":"ClientId"}');
+  expect(JSON.stringify(statementFor(document, 'iot:Receive').Resource)).toContain('{"Ref":"Sub"}');
+});
+
+describe('client id', () => {
+  test('requireAttachedThing: false drops the IsAttached condition and warns about thing variables', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], requireAttachedThing: false });
+    const document = Object.values(Template.fromStack(stack).findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+    expect(statementFor(document, 'iot:Connect').Condition).toEqual({ StringEquals: { 'aws:SourceVpce': [VPCE_A] } });
+    Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp('thing policy variables'));
+  });
+
+  test('requireAttachedThing: false with no thing variables gives no warning', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', {
+      vpcEndpointIds: [VPCE_A],
+      requireAttachedThing: false,
+      clientIdPattern: 'gateway-01',
+      publishTopics: ['clients/${iot:ClientId}/up'],
+      subscribeTopicFilters: [],
+    });
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Policy', Match.anyValue());
+  });
+
+  test('clientIdPattern replaces the thing name; * needs allowAnyClientId', () => {
+    expect(statementFor(documentOf({ vpcEndpointIds: [VPCE_A], clientIdPattern: '${iot:ClientId}' }), 'iot:Connect').Resource)
+      .toBe(`${ARN_PREFIX}:client/\${iot:ClientId}`);
+    expect(statementFor(documentOf({ vpcEndpointIds: [VPCE_A], clientIdPattern: 'sensor-*', allowAnyClientId: true }), 'iot:Connect').Resource)
+      .toBe(`${ARN_PREFIX}:client/sensor-*`);
+  });
+});
+
+describe('topics', () => {
+  test('publish, subscribe and receive props become topic / topicfilter resources', () => {
+    const document = documentOf({
+      vpcEndpointIds: [VPCE_A],
+      publishTopics: [`things/${THING}/telemetry`, `things/${THING}/events/*`],
+      subscribeTopicFilters: [`things/${THING}/commands/#`],
+      receiveTopics: [`things/${THING}/commands/*`],
+    });
+    expect(statementFor(document, 'iot:Publish').Resource).toEqual([
+      `${ARN_PREFIX}:topic/things/${THING}/telemetry`,
+      `${ARN_PREFIX}:topic/things/${THING}/events/*`,
+    ]);
+    expect(statementFor(document, 'iot:Subscribe').Resource).toBe(`${ARN_PREFIX}:topicfilter/things/${THING}/commands/#`);
+    expect(statementFor(document, 'iot:Receive').Resource).toBe(`${ARN_PREFIX}:topic/things/${THING}/commands/*`);
+  });
+
+  test('receive defaults to the subscribe filters as topic names', () => {
+    const document = documentOf({
+      vpcEndpointIds: [VPCE_A],
+      subscribeTopicFilters: ['fleet/+/status', `things/${THING}/cmd/#`],
+    });
+    expect(statementFor(document, 'iot:Receive').Resource).toEqual([
+      `${ARN_PREFIX}:topic/fleet/*/status`,
+      `${ARN_PREFIX}:topic/things/${THING}/cmd`,
+      `${ARN_PREFIX}:topic/things/${THING}/cmd/*`,
+    ]);
+  });
+
+  test('empty arrays grant nothing for that action', () => {
+    const document = documentOf({ vpcEndpointIds: [VPCE_A], publishTopics: [], subscribeTopicFilters: [] });
+    expect(actionsOf(document)).toEqual(['iot:Connect']);
+    const receiveOnly = documentOf({ vpcEndpointIds: [VPCE_A], publishTopics: [], subscribeTopicFilters: [], receiveTopics: ['broadcast'] });
+    expect(actionsOf(receiveOnly).sort()).toEqual(['iot:Connect', 'iot:Receive']);
+  });
+
+  test('allowRetainPublish adds iot:RetainPublish on the publish topics', () => {
+    const document = documentOf({ vpcEndpointIds: [VPCE_A], allowRetainPublish: true });
+    expect(statementFor(document, 'iot:RetainPublish').Action).toEqual(['iot:Publish', 'iot:RetainPublish']);
+  });
+
+  test('allowReservedTopics accepts $aws/ topics; allowAllTopics accepts *', () => {
+    const shadow = documentOf({
+      vpcEndpointIds: [VPCE_A],
+      allowReservedTopics: true,
+      publishTopics: [`$aws/things/${THING}/shadow/update`],
+    });
+    expect(statementFor(shadow, 'iot:Publish').Resource).toBe(`${ARN_PREFIX}:topic/$aws/things/${THING}/shadow/update`);
+    const everything = documentOf({ vpcEndpointIds: [VPCE_A], allowAllTopics: true, publishTopics: ['*'], subscribeTopicFilters: ['#'] });
+    expect(statementFor(everything, 'iot:Receive').Resource).toBe(`${ARN_PREFIX}:topic/*`);
+  });
+
+  test('a leading slash is accepted with a warning', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], publishTopics: ['/legacy/up'] });
+    Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp('starts with "/"'));
+  });
+
+  test('policyName is passed through', () => {
+    const stack = newStack({ env: ENV });
+    const policy = new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], policyName: 'sensors.vpce-only' });
+    Template.fromStack(stack).hasResourceProperties('AWS::IoT::Policy', { PolicyName: 'sensors.vpce-only' });
+    expect(stack.resolve(policy.policyName)).toEqual({ Ref: expect.any(String) });
+  });
+
+  test('fromPolicyName builds the policy ARN', () => {
+    const stack = newStack({ env: ENV });
+    const imported = VpceOnlyIotPolicy.fromPolicyName(stack, 'Imported', 'existing-policy');
+    expect(imported.policyName).toBe('existing-policy');
+    expect(imported.policyArn).toBe(`${ARN_PREFIX}:policy/existing-policy`);
+  });
+});
+
+describe('validation', () => {
+  const construct = (props: VpceOnlyIotPolicyProps) => () => new VpceOnlyIotPolicy(newStack({ env: ENV }), 'Policy', props);
+  const base = { vpcEndpointIds: [VPCE_A] };
+
+  test.each<[string, VpceOnlyIotPolicyProps, RegExp]>([
+    ['no endpoint at all', {}, /VpceOnlyIotPolicy 'Stack\/Policy': endpoints is empty.*; pass at least one iot\.data endpoint/],
+    ['endpoints without data endpoints', { endpoints: [], vpcEndpoints: [] }, /endpoints is empty.*pass at least one/],
+    ['malformed endpoint id', { vpcEndpointIds: ['vpce-xyz'] }, /vpcEndpointIds contains 'vpce-xyz'.*vpce-.*; use the id exactly as EC2 reports it/],
+    ['upper-case endpoint id', { vpcEndpointIds: ['vpce-0123456789ABCDEF0'] }, /vpcEndpointIds .*lowercase.*; use /],
+    ['VPC id passed as endpoint id', { vpcEndpointIds: ['vpc-0123456789abcdef0'] }, /vpcEndpointIds contains 'vpc-0123456789abcdef0'.*; use /],
+    ['malformed VPC id', { ...base, sourceVpcIds: ['vpc-123'] }, /sourceVpcIds contains 'vpc-123'.*vpc-.*; use the id/],
+    ['IP without prefix', { ...base, sourceIpCidrs: ['10.0.0.1'] }, /sourceIpCidrs contains '10\.0\.0\.1'.*CIDR.*; use an address and a prefix length/],
+    ['IPv4 prefix > 32', { ...base, sourceIpCidrs: ['10.0.0.0/33'] }, /sourceIpCidrs contains '10\.0\.0\.0\/33'.*; use /],
+    ['not an address', { ...base, sourceIpCidrs: ['ten/8'] }, /sourceIpCidrs .*; use /],
+    ['MQTT wildcard in client id', { ...base, clientIdPattern: 'dev-#' }, /clientIdPattern 'dev-#'.*MQTT wildcard.*; use the policy wildcard/],
+    ['* in client id without allowAnyClientId', { ...base, clientIdPattern: '*' }, /clientIdPattern '\*'.*; set allowAnyClientId: true/],
+    ['empty client id', { ...base, clientIdPattern: '' }, /clientIdPattern is empty; use /],
+    ['client id > 128 bytes', { ...base, clientIdPattern: 'x'.repeat(129) }, /clientIdPattern .*128 bytes.*; use a shorter pattern/],
+    ['+ in a publish topic', { ...base, publishTopics: ['a/+/b'] }, /publishTopics contains 'a\/\+\/b'.*MQTT wildcards.*; use the policy wildcard \*/],
+    ['# in a receive topic', { ...base, receiveTopics: ['a/#'] }, /receiveTopics contains 'a\/#'.*; use the policy wildcard \*/],
+    ['# not last in a filter', { ...base, subscribeTopicFilters: ['a/#/b'] }, /subscribeTopicFilters contains 'a\/#\/b'.*last.*; use it only as the final level/],
+    ['+ inside a filter level', { ...base, subscribeTopicFilters: ['a/b+/c'] }, /subscribeTopicFilters .*'\+' must be a whole level; use it between slashes/],
+    ['reserved topic', { ...base, publishTopics: ['$aws/things/x/shadow/update'] }, /publishTopics contains '\$aws\/things.*reserved.*; set allowReservedTopics: true/],
+    ['lone * topic', { ...base, publishTopics: ['*'] }, /publishTopics contains '\*', which matches every topic; .*set allowAllTopics: true/],
+    ['lone # filter', { ...base, subscribeTopicFilters: ['#'] }, /subscribeTopicFilters contains '#', which matches every topic; .*allowAllTopics/],
+    ['empty topic', { ...base, publishTopics: [''] }, /publishTopics contains an empty topic; use a topic such as/],
+    ['topic > 256 bytes', { ...base, publishTopics: ['t'.repeat(257)] }, /publishTopics .*256 bytes.*; use a shorter topic/],
+    ['8 slashes', { ...base, publishTopics: ['a/b/c/d/e/f/g/h/i'] }, /publishTopics .*7 forward slashes.*; use a flatter topic hierarchy/],
+    ['unclosed variable', { ...base, publishTopics: ['things/${iot:ClientId/x'] }, /publishTopics .*unclosed policy variable; close it/],
+    ['bad policy name', { ...base, policyName: 'my policy' }, /policyName 'my policy'.*; use 1-128 characters/],
+  ])('%s', (_name, props, message) => {
+    expect(construct(props)).toThrow(message);
+  });
+
+  test('the error is our own class, with the prop', () => {
+    let error: any;
+    try {
+      construct({ vpcEndpointIds: ['nope'] })();
+    } catch (e) {
+      error = e;
+    }
+    expect(error.name).toBe('CdkPrivateIotError');
+    expect(error.prop).toBe('vpcEndpointIds');
+    expect(error.constructPath).toBe('Stack/Policy');
+  });
+
+  test('an imported endpoint with a malformed id is named by vpcEndpoints', () => {
+    const stack = newStack({ env: ENV });
+    const endpoint = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Ep', { vpcEndpointId: 'endpoint-1', port: 443 });
+    expect(() => new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpoints: [endpoint] }))
+      .toThrow(/vpcEndpoints contains 'endpoint-1'.*; use the id exactly/);
+  });
+
+  test('fromPolicyName rejects an invalid name', () => {
+    expect(() => VpceOnlyIotPolicy.fromPolicyName(newStack(), 'Imported', 'a/b')).toThrow(/policyName 'a\/b'.*; use 1-128 characters/);
+  });
+
+  test.each([
+    ['concrete', { env: ENV }],
+    ['env-agnostic (pseudo parameters counted at their shortest)', {}],
+  ])('%s stack: a document over 2048 characters fails at synth, one under it does not', (_name, stackProps) => {
+    const topics = (count: number) => Array.from({ length: count }, (_, i) => `fleet/site-${i}/telemetry/${THING}`);
+    const small = newStack(stackProps);
+    new VpceOnlyIotPolicy(small, 'Policy', { vpcEndpointIds: [VPCE_A], publishTopics: topics(8) });
+    expect(() => Template.fromStack(small)).not.toThrow();
+    const big = newStack(stackProps);
+    new VpceOnlyIotPolicy(big, 'Policy', { vpcEndpointIds: [VPCE_A], publishTopics: topics(40) });
+    expect(() => Template.fromStack(big)).toThrow(/policy document has at least \d+ characters.*2048.*; use fewer or wildcard topics/);
+  });
+
+  test('an endpoint whose VPC is not among the source VPCs fails at synth', () => {
+    const stack = newStack({ env: ENV });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC);
+    const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 1);
+    new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [iotEndpoint], sourceVpcIds: ['vpc-11112222'] });
+    expect(() => Template.fromStack(stack))
+      .toThrow(/endpoints contains Stack\/Iot, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs.*; add vpc-0a1b2c3d4e5f67890 to sourceVpcIds/);
+  });
+
+  test('an endpoint whose VPC is among the source VPCs synthesizes', () => {
+    const stack = newStack({ env: ENV });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC);
+    const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 1);
+    new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [iotEndpoint], sourceVpcs: [vpc] });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('cdk-nag', () => {
+  test.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks()],
+    ['NIST.800.53.R5', () => new NIST80053R5Checks()],
+    ['HIPAA.Security', () => new HIPAASecurityChecks()],
+    ['PCI.DSS.321', () => new PCIDSS321Checks()],
+  ])('%s: no findings for the policy', (_name, pack) => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', {
+      vpcEndpointIds: [VPCE_A],
+      sourceVpcIds: ['vpc-0a1b2c3d4e5f67890'],
+      sourceIpCidrs: ['10.0.0.0/16'],
+    });
+    const report = pack().validateScope(stack);
+    const findings = report.violations.filter((v) => v.violatingResources.some((r) => (r.constructPath ?? '').startsWith('Stack/Policy')));
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
