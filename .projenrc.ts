@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 // aws-cdk-lib 2.258+ writes cloud-assembly schema 54, which @aws-cdk/integ-runner 2.197.x cannot read.
 // The dev copy is pinned to the newest release integ-runner accepts; users may run any newer 2.x.
@@ -83,12 +83,12 @@ const integEnv = { TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: 'test/tsconfig.
 const integ = project.addTask('integ', {
   description: 'Check every integ/integ.*.ts against its committed snapshot (offline, no deployment)',
   env: integEnv,
-  exec: `integ-runner --language typescript --directory integ --parallel-regions us-east-1`,
+  exec: 'integ-runner --language typescript --directory integ --parallel-regions us-east-1',
 });
 project.addTask('integ:update', {
   description: 'Refresh the integ snapshots offline (synthesizes only; deploy with integ-runner against a sandbox account to verify)',
   env: integEnv,
-  exec: `integ-runner --language typescript --directory integ --parallel-regions us-east-1 --update-on-failed --dry-run`,
+  exec: 'integ-runner --language typescript --directory integ --parallel-regions us-east-1 --update-on-failed --dry-run',
 });
 
 // --- README examples must compile ---------------------------------------------------------------
@@ -112,6 +112,14 @@ pkg.spawn(codegen);
 
 // Test = unit tests (jest --ci) + lint (already spawned by projen) + integ snapshot check.
 project.testTask.spawn(integ);
+
+// eslint's TypeScript project service looks for the nearest tsconfig.json: give the dev folders one that
+// extends the dev config (the root tsconfig.json is jsii's and covers src/ only).
+for (const dir of ['integ', 'scripts', 'examples']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'], exclude: ['./**/*.snapshot/**'] },
+  });
+}
 
 for (const pattern of ['/integ/', '/scripts/', '/examples/', '/rosetta/', '/.ci/', 'cdk.context.json']) {
   project.addPackageIgnore(pattern);
