@@ -7,9 +7,9 @@
  * of that account (see README, "Integration tests"). The stack's env comes from CDK_INTEG_ACCOUNT/REGION, so the
  * availability zones that offer iot.data are looked up in the account that deploys.
  */
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { integApp, integEnv } from './integ-helpers';
 import { IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
 

@@ -182,7 +182,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     for (const s of services) {
       if (!s.service.isOfferedIn(stack.region)) {
         invalidProp(this, 'services', `includes ${s.service.shortName}, which AWS does not offer in ${stack.region}`,
-          `remove it (AWS IoT credential provider endpoints do not exist in the China and AWS GovCloud (US) partitions)`);
+          'remove it (AWS IoT credential provider endpoints do not exist in the China and AWS GovCloud (US) partitions)');
       }
     }
     const peers = props.peers ?? [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
