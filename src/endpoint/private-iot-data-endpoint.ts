@@ -8,6 +8,7 @@ import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
 import { invalidProp } from '../private/errors';
 import { DEVICES_PER_ENDPOINT, IOT_ENDPOINT_PORTS, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
+import { acknowledge } from '../private/nag';
 
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
@@ -201,6 +202,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       description: 'AWS IoT Core interface endpoints: MQTT/HTTPS from the named peers only',
       allowAllOutbound: false,
     });
+    this.checkPeers(peers, props.securityGroup === undefined);
     for (const peer of peers) {
       for (const port of this.ports) {
         this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), Token.isUnresolved(peer.uniqueId) ? `AWS IoT Core ${portPurpose(port)}` : `AWS IoT Core ${portPurpose(port)} from ${peer.uniqueId}`);
@@ -299,6 +301,32 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     }
     this.endpointIds.set(endpoint, id);
     return endpoint;
+  }
+
+  /**
+   * Warns about peers open to any address, and acknowledges the cdk-nag rules that cannot evaluate a peer CIDR that is
+   * a token (e.g. the VPC's CIDR block) when no peer is open to any address.
+   */
+  private checkPeers(peers: ec2.IPeer[], ownSecurityGroup: boolean): void {
+    const anywhere = peers.filter((p) => p.uniqueId === '0.0.0.0/0' || p.uniqueId === '::/0');
+    if (anywhere.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:endpointOpenToAnywhere',
+        `peers includes ${anywhere.map((p) => p.uniqueId).join(' and ')}: anything that can route to the VPC reaches AWS IoT Core through these endpoints. `
+        + 'Name the device, on-premises and Transit Gateway CIDRs instead.');
+      return;
+    }
+    if (!ownSecurityGroup || !peers.some((p) => Token.isUnresolved(p.uniqueId))) {
+      return;
+    }
+    const reason = 'The peer CIDR is an intrinsic (e.g. the VPC CIDR block) that the rule cannot evaluate; the endpoint security group admits only '
+      + `TCP ${this.ports.join('/')} (AWS IoT Core) from the named peers, none of them 0.0.0.0/0 or ::/0 (checked at synth time).`;
+    acknowledge(this.securityGroup, [
+      { id: 'AwsSolutions-EC23', reason },
+      ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].flatMap((pack) => [
+        { id: `${pack}-EC2RestrictedCommonPorts`, reason },
+        { id: `${pack}-EC2RestrictedSSH`, reason },
+      ]),
+    ]);
   }
 
   private validateServices(requested: IotEndpointServiceOptions[]): IotEndpointServiceOptions[] {

@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** One acknowledged cdk-nag finding. */
@@ -7,26 +7,38 @@ export interface Acknowledgement {
   readonly id: string;
   /** Why the finding does not apply: specific to the resource, never generic. */
   readonly reason: string;
-  /** The findings of a granular rule the acknowledgement covers. */
+  /** The findings of a granular rule the acknowledgement covers (e.g. `Resource::*`). */
   readonly appliesTo?: string[];
 }
 
 /**
- * Records acknowledgements of cdk-nag findings on a resource (or the default child of a construct), in the
- * `cdk_nag` metadata format cdk-nag reads, without a runtime dependency on cdk-nag. Merges with what is there.
+ * Acknowledges cdk-nag findings on a construct, without a runtime dependency on cdk-nag, in both forms cdk-nag reads:
+ * - aws-cdk-lib's acknowledged-rules metadata (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, read by cdk-nag 3;
+ *   granular findings as `Rule[finding]`);
+ * - `cdk_nag` metadata with `rules_to_suppress` on the CloudFormation resource (cdk-nag 2), merged with what is there.
  */
 export function acknowledge(scope: IConstruct, acks: Acknowledgement[]): void {
+  // Written like Validations.of(scope).acknowledge(...) records them; that method rejects granular ids such as
+  // `AwsSolutions-IAM5[Resource::*]` because of their '::', which cdk-nag 3 still matches.
+  const entries = scope.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  const acknowledged: Record<string, string> = { ...(entries.length > 0 ? entries[entries.length - 1].data : {}) };
+  for (const ack of acks) {
+    for (const finding of ack.appliesTo ?? [undefined]) {
+      acknowledged[`annotation::${finding ? `${ack.id}[${finding}]` : ack.id}`] = ack.reason;
+    }
+  }
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged);
+
   const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
   if (!resource || !CfnResource.isCfnResource(resource)) {
     return;
   }
-  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
-  const rules = [...(existing?.rules_to_suppress ?? [])] as Array<{ id: string }>;
+  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: Array<{ id: string }> } | undefined;
+  const rules = [...(existing?.rules_to_suppress ?? [])];
   for (const ack of acks) {
-    if (rules.some((r) => r.id === ack.id)) {
-      continue;
+    if (!rules.some((r) => r.id === ack.id)) {
+      rules.push({ id: ack.id, reason: ack.reason, ...(ack.appliesTo ? { applies_to: ack.appliesTo } : {}) } as { id: string });
     }
-    rules.push({ id: ack.id, reason: ack.reason, ...(ack.appliesTo ? { applies_to: ack.appliesTo } : {}) } as { id: string });
   }
   resource.addMetadata('cdk_nag', { ...(existing ?? {}), rules_to_suppress: rules });
 }
