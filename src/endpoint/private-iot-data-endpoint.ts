@@ -143,8 +143,6 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[];
   public readonly credentialsEndpoint?: ec2.InterfaceVpcEndpoint;
   public readonly greengrassEndpoint?: ec2.InterfaceVpcEndpoint;
-  public readonly dataEndpointAddress: string;
-  public readonly credentialsEndpointAddress?: string;
   public readonly availabilityZones: string[];
   public readonly networkInterfacesPerEndpoint: number;
   public readonly dualStack: boolean;
@@ -155,6 +153,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   /** The subnets that hold the endpoints' network interfaces. */
   public readonly subnets: ec2.ISubnet[];
 
+  private readonly givenDataEndpointAddress?: string;
+  private readonly givenCredentialsEndpointAddress?: string;
   private readonly addresses = new Map<ec2.InterfaceVpcEndpoint, NetworkInterfaceAddresses>();
   private readonly endpointIds = new Map<ec2.InterfaceVpcEndpoint, string>();
 
@@ -186,7 +186,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
           'remove it (AWS IoT credential provider endpoints do not exist in the China and AWS GovCloud (US) partitions)');
       }
     }
-    const peers = props.peers ?? [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
+    const peers = props.peers ?? this.defaultPeers(props);
     if (peers.length === 0) {
       invalidProp(this, 'peers', 'is empty, so no device could reach the endpoints', 'name at least one peer, or omit peers to admit the VPC CIDR');
     }
@@ -221,12 +221,29 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const greengrassOptions = services.find((s) => s.service === IotEndpointService.GREENGRASS);
     this.greengrassEndpoint = greengrassOptions && this.createEndpoint('GreengrassEndpoint', greengrassOptions);
 
-    // --- account hostnames -----------------------------------------------------------------------------
-    this.dataEndpointAddress = props.dataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotEndpointService.DATA.describeEndpointType!);
-    if (this.credentialsEndpoint) {
-      this.credentialsEndpointAddress = props.credentialsEndpointAddress
-        ?? IotLookups.of(this).endpointAddress(IotEndpointService.CREDENTIALS.describeEndpointType!);
+    this.givenDataEndpointAddress = props.dataEndpointAddress;
+    this.givenCredentialsEndpointAddress = props.credentialsEndpointAddress;
+  }
+
+  /**
+   * The account's ATS data endpoint: the `dataEndpointAddress` prop, or (on first use) a deployment-time
+   * `iot:DescribeEndpoint` lookup, so a stack that never needs the hostname gets no lookup.
+   * @attribute
+   */
+  public get dataEndpointAddress(): string {
+    return this.givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotEndpointService.DATA.describeEndpointType!);
+  }
+
+  /**
+   * The account's credential provider endpoint (only when the `iot.credentials` endpoint was requested): the
+   * `credentialsEndpointAddress` prop, or (on first use) a deployment-time `iot:DescribeEndpoint` lookup.
+   * @attribute
+   */
+  public get credentialsEndpointAddress(): string | undefined {
+    if (!this.credentialsEndpoint) {
+      return undefined;
     }
+    return this.givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotEndpointService.CREDENTIALS.describeEndpointType!);
   }
 
   /** @attribute */
@@ -303,6 +320,20 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     return endpoint;
   }
 
+  /** The VPC's IPv4 CIDR, plus its first IPv6 CIDR for dual-stack endpoints. */
+  private defaultPeers(props: PrivateIotDataEndpointProps): ec2.IPeer[] {
+    const peers = [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
+    if (props.dualStack) {
+      if (props.vpc instanceof ec2.Vpc) {
+        peers.push(ec2.Peer.ipv6(Fn.select(0, props.vpc.vpcIpv6CidrBlocks)));
+      } else {
+        Annotations.of(this).addWarningV2('cdk-private-iot:dualStackWithoutIpv6Peer',
+          'dualStack is true but the VPC is imported, so its IPv6 CIDR is unknown and only its IPv4 CIDR is admitted: list the IPv6 CIDRs in peers.');
+      }
+    }
+    return peers;
+  }
+
   /**
    * Warns about peers open to any address, and acknowledges the cdk-nag rules that cannot evaluate a peer CIDR that is
    * a token (e.g. the VPC's CIDR block) when no peer is open to any address.
@@ -345,6 +376,10 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
         invalidProp(this, 'services', `gives policyStatements for ${service.shortName}, which does not support endpoint policies`,
           'restrict devices with an IoT policy instead (VpceOnlyIotPolicy)');
       }
+      if ((options.policyStatements ?? []).some((statement) => !statement.hasPrincipal)) {
+        invalidProp(this, 'services', `gives a policy statement for ${service.shortName} without a principal, which endpoint policies require`,
+          'add a Principal to every statement (e.g. `principals: [new iam.AnyPrincipal()]` with a narrow action list)');
+      }
     }
     return seen.has(IotEndpointService.DATA) ? requested : [{ service: IotEndpointService.DATA }, ...requested];
   }
@@ -377,8 +412,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
 
   private validateKeepAlive(keepAlive: Duration | undefined): Duration {
     const value = keepAlive ?? Duration.seconds(MAX_MQTT_KEEP_ALIVE_SECONDS);
-    if (!Token.isUnresolved(value.toSeconds())) {
-      const seconds = value.toSeconds();
+    if (!value.isUnresolved()) {
+      const seconds = value.toSeconds({ integral: false });
       if (seconds > MAX_MQTT_KEEP_ALIVE_SECONDS) {
         invalidProp(this, 'mqttKeepAlive', `${seconds} s exceeds the ${MAX_MQTT_KEEP_ALIVE_SECONDS} s cap of AWS IoT Core VPC endpoints (larger values are lowered, so clients think the broker is late)`,
           `configure the devices with a keep-alive of at most ${MAX_MQTT_KEEP_ALIVE_SECONDS} s`);

@@ -134,11 +134,11 @@ export class IotLookups extends Construct {
       return;
     }
     this.sharedFunctionAcknowledged = true;
-    const purpose = 'the stack-wide AwsCustomResource function of cdk-private-iot runs only during deployment to read IoT endpoint hostnames and endpoint network interface addresses';
+    const purpose = 'The stack-wide AwsCustomResource function of cdk-private-iot runs only during deployment, to read IoT endpoint hostnames and endpoint network interface addresses';
     const role = fn.node.tryFindChild('ServiceRole');
     if (role) {
       acknowledge(role, [
-        { id: 'AwsSolutions-IAM4', reason: `AWSLambdaBasicExecutionRole only lets ${purpose} write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
+        { id: 'AwsSolutions-IAM4', reason: `${purpose}; AWSLambdaBasicExecutionRole only lets it write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
       ]);
     }
     acknowledge(fn, [
