@@ -105,6 +105,16 @@ export class IotPrivateHostedZone extends Construct {
       invalidProp(this, 'vpcs', 'is empty, so no VPC would resolve the IoT hostnames privately', 'list at least one VPC, or omit vpcs for the endpoint\'s VPC');
     }
     vpcs.forEach((vpc) => this.checkSameAccount('vpcs', vpc));
+    vpcs.forEach((vpc, i) => {
+      if (vpcs.slice(0, i).some((other) => this.sameVpc(other, vpc))) {
+        invalidProp(this, 'vpcs', `lists '${vpc.node.path}' twice (the same VPC id)`, 'list each VPC once');
+      }
+    });
+    this.checkZoneName('dataEndpointAddress', props.endpoint.dataEndpointAddress, /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/);
+    if (props.endpoint.credentialsEndpoint) {
+      this.checkZoneName('credentialsEndpointAddress', props.endpoint.credentialsEndpointAddress,
+        /^[a-z0-9]+\.credentials\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/);
+    }
     if (!Token.isUnresolved(ttl.toSeconds()) && (ttl.toSeconds() < 1 || ttl.toSeconds() > 172800)) {
       invalidProp(this, 'ttl', `${ttl.toSeconds()} s is outside what Route 53 accepts`, 'use 1 s to 2 days; 60 s spreads devices over the endpoints quickly');
     }
@@ -150,12 +160,29 @@ export class IotPrivateHostedZone extends Construct {
    */
   public addVpc(vpc: ec2.IVpc): void {
     this.checkSameAccount('vpc', vpc);
-    if (this.associated.includes(vpc)) {
+    if (this.associated.some((other) => this.sameVpc(other, vpc))) {
       invalidProp(this, 'vpc', `'${vpc.node.path}' is associated already`, 'associate each VPC once');
     }
     this.dataZone.addVpc(vpc);
     this.credentialsZone?.addVpc(vpc);
     this.associated.push(vpc);
+  }
+
+  private sameVpc(a: ec2.IVpc, b: ec2.IVpc): boolean {
+    const stack = Stack.of(this);
+    return a === b || JSON.stringify(stack.resolve(a.vpcId)) === JSON.stringify(stack.resolve(b.vpcId));
+  }
+
+  /**
+   * The zone must be named exactly after the account's endpoint: a wider name (`iot.<region>.amazonaws.com`) would
+   * shadow every other AWS IoT host of the region in the associated VPCs.
+   */
+  private checkZoneName(attribute: string, name: string | undefined, pattern: RegExp): void {
+    if (name === undefined || Token.isUnresolved(name) || pattern.test(name)) {
+      return;
+    }
+    invalidProp(this, 'endpoint', `has ${attribute} '${name}', which is not the account's own AWS IoT endpoint hostname, so a zone of that name `
+      + 'would shadow other AWS IoT hosts (or answer for nothing)', 'use the address from `aws iot describe-endpoint` (the `-ats` data host or the credentials host)');
   }
 
   private namesPerEndpoint(): number {

@@ -1,0 +1,493 @@
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import {
+  concreteApp, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, TEST_ACCOUNT, TEST_REGION, templateOf, testStack, testVpc,
+} from './fixtures';
+import {
+  IotEndpointService, IotPrivateHostedZone, IotPrivateHostedZoneProps, IotRecordStyle, IPrivateIotDataEndpoint, PrivateIotDataEndpoint,
+  PrivateIotDataEndpointProps,
+} from '../src';
+
+const DATA_ATS_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
+const CREDENTIALS_HOST = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
+/** The zone name that would shadow every AWS IoT host of the region. */
+const SHADOWING_NAME = /^iot\.eu-west-1\.amazonaws\.com\.?$/;
+const THREE_AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+const TWO_AZS = ['eu-west-1a', 'eu-west-1c'];
+const OTHER_ACCOUNT = '222222222222';
+const HOSTED_ZONE = 'AWS::Route53::HostedZone';
+/** Endpoint props that add an iot.credentials endpoint with a given host. */
+const WITH_CREDENTIALS: Partial<PrivateIotDataEndpointProps> = {
+  services: [{ service: IotEndpointService.CREDENTIALS }],
+  credentialsEndpointAddress: CREDENTIALS_HOST,
+};
+const RECORD_SET = 'AWS::Route53::RecordSet';
+
+type Resource = { Type: string; Properties: any };
+type Resources = Record<string, Resource>;
+
+interface SetupOptions {
+  readonly app?: App;
+  /** Props of the endpoint (default: 3 AZs, one endpoint, the ATS host given). */
+  readonly endpoint?: Partial<PrivateIotDataEndpointProps>;
+  readonly vpc?: Parameters<typeof testVpc>[2];
+}
+
+/** A concrete-env stack with a 3-AZ VPC and a `PrivateIotDataEndpoint` in it. */
+function setup(options: SetupOptions = {}) {
+  const stack = testStack(options.app);
+  const vpc = testVpc(stack, 'Vpc', options.vpc);
+  const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
+    vpc,
+    supportedAvailabilityZones: THREE_AZS,
+    dataEndpointAddress: DATA_ATS_HOST,
+    ...options.endpoint,
+  });
+  return { stack, vpc, endpoint };
+}
+
+function hostedZone(stack: Stack, endpoint: IPrivateIotDataEndpoint, props: Partial<IotPrivateHostedZoneProps> = {}, id = 'IotZone') {
+  return new IotPrivateHostedZone(stack, id, { endpoint, ...props });
+}
+
+function logicalId(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function resources(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+/** The record sets of one hosted zone (by the zone's logical id), optionally of one record type. */
+function recordsOf(template: Template, zoneId: string, type?: string): Array<[string, Resource]> {
+  return Object.entries(resources(template, RECORD_SET))
+    .filter(([, r]) => JSON.stringify(r.Properties.HostedZoneId) === JSON.stringify({ Ref: zoneId }))
+    .filter(([, r]) => type === undefined || r.Properties.Type === type);
+}
+
+/** The `Custom::AWS` lookups whose SDK call mentions every one of `needles`. */
+function lookups(template: Template, ...needles: string[]): string[] {
+  return Object.entries(resources(template, 'Custom::AWS'))
+    .filter(([, r]) => needles.every((n) => JSON.stringify(r.Properties.Create).includes(n)))
+    .map(([id]) => id);
+}
+
+/** The one `describeNetworkInterfaces` lookup of the VPC endpoint with logical id `endpointId`. */
+function eniLookupOf(template: Template, endpointId: string): string {
+  const found = lookups(template, 'describeNetworkInterfaces', `"${endpointId}"`);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The one `describeEndpoint` lookup of an endpoint type (`iot:Data-ATS`, `iot:CredentialProvider`). */
+function describeEndpointLookup(template: Template, endpointType: string): string {
+  const found = lookups(template, 'describeEndpoint', endpointType);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The `[logicalId, attribute]` of a single-value `Fn::GetAtt`. */
+function getAtt(value: unknown): [string, string] {
+  expect(value).toEqual({ 'Fn::GetAtt': [expect.any(String), expect.any(String)] });
+  return (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+}
+
+/** The alias target of DNS entry `index` of the VPC endpoint with logical id `endpointId`. */
+function aliasTarget(endpointId: string, index: number) {
+  const part = (i: number) => ({ 'Fn::Select': [i, { 'Fn::Split': [':', { 'Fn::Select': [index, { 'Fn::GetAtt': [endpointId, 'DnsEntries'] }] }] }] });
+  return { DNSName: part(1), HostedZoneId: part(0) };
+}
+
+function sortedJson(values: unknown[]): string[] {
+  return values.map((v) => JSON.stringify(v)).sort();
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** `act` throws `message`, and the stack's template is what it was before (bad input changes nothing). */
+function expectRejected(stack: Stack, act: () => unknown, message: RegExp): void {
+  const before = templateOf(stack).toJSON();
+  expect(act).toThrow(message);
+  const after = templateOf(stack);
+  expect(resourcesOfType(after, HOSTED_ZONE)).toEqual(Object.keys(before.Resources ?? {}).filter((id) => before.Resources[id].Type === HOSTED_ZONE));
+  expect(after.toJSON()).toEqual(before);
+}
+
+/** An `IPrivateIotDataEndpoint` (e.g. a user's own implementation) that is `endpoint` with another data endpoint address. */
+function withDataEndpointAddress(endpoint: PrivateIotDataEndpoint, address: string): IPrivateIotDataEndpoint {
+  return Object.create(endpoint, { dataEndpointAddress: { value: address } });
+}
+
+/** A VPC of another account, imported in a stack of that account. */
+function otherAccountVpc(app: App): ec2.IVpc {
+  const other = new Stack(app, 'OtherAccountStack', { env: { account: OTHER_ACCOUNT, region: TEST_REGION } });
+  return ec2.Vpc.fromVpcAttributes(other, 'DeviceVpc', { vpcId: 'vpc-0222222222222222a', availabilityZones: ['eu-west-1a'] });
+}
+
+describe('WEIGHTED_IPS (default)', () => {
+  test('a zone named exactly after the ATS endpoint, in the endpoint VPC, with one weighted A record per ENI of every endpoint', () => {
+    const { stack, vpc, endpoint } = setup({ endpoint: { expectedDevices: 200_000 } });
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+
+    expect(zone.recordStyle).toBe(IotRecordStyle.WEIGHTED_IPS);
+    template.resourceCountIs(HOSTED_ZONE, 1);
+    template.hasResourceProperties(HOSTED_ZONE, {
+      Name: `${DATA_ATS_HOST}.`,
+      VPCs: Match.exact([{ VPCId: stack.resolve(vpc.vpcId), VPCRegion: TEST_REGION }]),
+    });
+    const zoneId = logicalId(stack, zone.dataZone);
+    const records = recordsOf(template, zoneId);
+    expect(records).toHaveLength(3 * 2);
+    expect(zone.dataRecords).toHaveLength(6);
+    expect(resourcesOfType(template, RECORD_SET)).toHaveLength(6);
+    for (const [, r] of records) {
+      expect(r.Properties).toMatchObject({ Type: 'A', Name: `${DATA_ATS_HOST}.`, Weight: 1, TTL: '60' });
+      expect(r.Properties.ResourceRecords).toHaveLength(1);
+      expect(r.Properties.AliasTarget).toBeUndefined();
+    }
+    expect(new Set(records.map(([, r]) => r.Properties.SetIdentifier)).size).toBe(6);
+
+    const targets = records.map(([, r]) => getAtt(r.Properties.ResourceRecords[0]));
+    expect(endpoint.dataEndpoints).toHaveLength(2);
+    for (const ep of endpoint.dataEndpoints) {
+      const lookup = eniLookupOf(template, logicalId(stack, ep));
+      const paths = targets.filter(([id]) => id === lookup).map(([, path]) => path).sort();
+      expect(paths).toEqual(range(3).map((i) => `NetworkInterfaces.${i}.PrivateIpAddress`));
+    }
+    expect(recordsOf(template, zoneId, 'AAAA')).toHaveLength(0);
+  });
+
+  test('without dataEndpointAddress the zone and its records are named after the iot:Data-ATS lookup', () => {
+    const { stack, endpoint } = setup({ endpoint: { dataEndpointAddress: undefined } });
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+
+    const lookup = describeEndpointLookup(template, 'iot:Data-ATS');
+    const name = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [lookup, 'endpointAddress'] }, '.']] };
+    template.resourceCountIs(HOSTED_ZONE, 1);
+    template.hasResourceProperties(HOSTED_ZONE, { Name: name });
+    const records = recordsOf(template, logicalId(stack, zone.dataZone));
+    expect(records).toHaveLength(3);
+    for (const [, r] of records) {
+      expect(r.Properties.Name).toEqual(name);
+    }
+  });
+
+  test('the zone is never named iot.<region>.amazonaws.com', () => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    hostedZone(stack, endpoint);
+    const names = Object.values(resources(templateOf(stack), HOSTED_ZONE)).map((r) => r.Properties.Name);
+    expect(names).toEqual(expect.arrayContaining([`${DATA_ATS_HOST}.`, `${CREDENTIALS_HOST}.`]));
+    for (const name of names) {
+      expect(name).not.toMatch(SHADOWING_NAME);
+    }
+  });
+
+  test('an endpoint implementation whose data endpoint address is iot.<region>.amazonaws.com is rejected', () => {
+    const { stack, endpoint } = setup();
+    const shadowing = withDataEndpointAddress(endpoint, 'iot.eu-west-1.amazonaws.com');
+    expectRejected(stack, () => hostedZone(stack, shadowing), /endpoint.*iot\.eu-west-1\.amazonaws\.com.*-ats/);
+  });
+});
+
+describe('credentials zone', () => {
+  test.each([
+    { kind: 'given', address: CREDENTIALS_HOST },
+    { kind: 'looked up', address: undefined },
+  ])('credentials endpoint ($kind address): a second zone named after it, with a record per ENI of that endpoint', ({ address }) => {
+    const { stack, vpc, endpoint } = setup({
+      endpoint: { services: [{ service: IotEndpointService.CREDENTIALS }], credentialsEndpointAddress: address },
+    });
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+
+    template.resourceCountIs(HOSTED_ZONE, 2);
+    expect(zone.credentialsZone).toBeDefined();
+    const name = address !== undefined
+      ? `${address}.`
+      : { 'Fn::Join': ['', [{ 'Fn::GetAtt': [describeEndpointLookup(template, 'iot:CredentialProvider'), 'endpointAddress'] }, '.']] };
+    const zoneId = logicalId(stack, zone.credentialsZone!);
+    expect(resources(template, HOSTED_ZONE)[zoneId].Properties).toMatchObject({
+      Name: name,
+      VPCs: [{ VPCId: stack.resolve(vpc.vpcId), VPCRegion: TEST_REGION }],
+    });
+    const records = recordsOf(template, zoneId);
+    expect(records).toHaveLength(3);
+    expect(zone.credentialsRecords).toHaveLength(3);
+    const lookup = eniLookupOf(template, logicalId(stack, endpoint.credentialsEndpoint!));
+    const paths = records.map(([, r]) => {
+      expect(r.Properties).toMatchObject({ Type: 'A', Name: name, Weight: 1, TTL: '60' });
+      const [id, path] = getAtt(r.Properties.ResourceRecords[0]);
+      expect(id).toBe(lookup);
+      return path;
+    });
+    expect(paths.sort()).toEqual(range(3).map((i) => `NetworkInterfaces.${i}.PrivateIpAddress`));
+    // The data zone keeps only the data endpoint's records.
+    expect(recordsOf(template, logicalId(stack, zone.dataZone))).toHaveLength(3);
+  });
+
+  test('no credentials endpoint: no second zone, credentialsZone undefined', () => {
+    const { stack, endpoint } = setup();
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+    template.resourceCountIs(HOSTED_ZONE, 1);
+    expect(zone.credentialsZone).toBeUndefined();
+    expect(zone.credentialsRecords).toEqual([]);
+    expect(lookups(template, 'iot:CredentialProvider')).toEqual([]);
+  });
+});
+
+describe('ALIAS', () => {
+  test('weighted alias A records to every DNS entry of every endpoint, no TTL, no ENI lookup and no Lambda', () => {
+    const { stack, endpoint } = setup({ endpoint: { expectedDevices: 200_000 } });
+    const zone = hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS });
+    const template = templateOf(stack);
+
+    expect(zone.recordStyle).toBe(IotRecordStyle.ALIAS);
+    const records = recordsOf(template, logicalId(stack, zone.dataZone));
+    const perEndpoint = endpoint.networkInterfacesPerEndpoint + 1;
+    expect(perEndpoint).toBe(4);
+    expect(records).toHaveLength(2 * perEndpoint);
+    for (const [, r] of records) {
+      expect(r.Properties).toMatchObject({ Type: 'A', Name: `${DATA_ATS_HOST}.`, Weight: 1 });
+      expect(r.Properties.TTL).toBeUndefined();
+      expect(r.Properties.ResourceRecords).toBeUndefined();
+    }
+    expect(new Set(records.map(([, r]) => r.Properties.SetIdentifier)).size).toBe(records.length);
+    const expected = endpoint.dataEndpoints.flatMap((ep) => range(perEndpoint).map((i) => aliasTarget(logicalId(stack, ep), i)));
+    expect(sortedJson(records.map(([, r]) => r.Properties.AliasTarget))).toEqual(sortedJson(expected));
+
+    expect(lookups(template, 'describeNetworkInterfaces')).toEqual([]);
+    expect(resourcesOfType(template, 'Custom::AWS')).toEqual([]);
+    expect(lambdaCount(template)).toBe(0);
+  });
+});
+
+describe('dualStack', () => {
+  test('WEIGHTED_IPS: an AAAA record per ENI (Ipv6Addresses path) besides the A records', () => {
+    const { stack, endpoint } = setup({ vpc: { ipProtocol: ec2.IpProtocol.DUAL_STACK }, endpoint: { dualStack: true } });
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+    const zoneId = logicalId(stack, zone.dataZone);
+    const lookup = eniLookupOf(template, logicalId(stack, endpoint.dataEndpoints[0]));
+
+    expect(recordsOf(template, zoneId, 'A')).toHaveLength(3);
+    const aaaa = recordsOf(template, zoneId, 'AAAA');
+    expect(aaaa).toHaveLength(3);
+    const paths = aaaa.map(([, r]) => {
+      expect(r.Properties).toMatchObject({ Name: `${DATA_ATS_HOST}.`, Weight: 1, TTL: '60' });
+      const [id, path] = getAtt(r.Properties.ResourceRecords[0]);
+      expect(id).toBe(lookup);
+      return path;
+    });
+    expect(paths.sort()).toEqual(range(3).map((i) => `NetworkInterfaces.${i}.Ipv6Addresses.0.Ipv6Address`));
+    expect(new Set(recordsOf(template, zoneId).map(([, r]) => `${r.Properties.Type} ${r.Properties.SetIdentifier}`)).size).toBe(6);
+  });
+
+  test('ALIAS: an AAAA alias record for every A alias record', () => {
+    const { stack, endpoint } = setup({ vpc: { ipProtocol: ec2.IpProtocol.DUAL_STACK }, endpoint: { dualStack: true } });
+    const zone = hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS });
+    const template = templateOf(stack);
+    const zoneId = logicalId(stack, zone.dataZone);
+    const expected = sortedJson(range(4).map((i) => aliasTarget(logicalId(stack, endpoint.dataEndpoints[0]), i)));
+
+    for (const type of ['A', 'AAAA']) {
+      const records = recordsOf(template, zoneId, type);
+      expect(records).toHaveLength(4);
+      expect(sortedJson(records.map(([, r]) => r.Properties.AliasTarget))).toEqual(expected);
+      for (const [, r] of records) {
+        expect(r.Properties).toMatchObject({ Name: `${DATA_ATS_HOST}.`, Weight: 1 });
+        expect(r.Properties.TTL).toBeUndefined();
+      }
+    }
+    expect(resourcesOfType(template, 'Custom::AWS')).toEqual([]);
+  });
+});
+
+describe('VPC associations', () => {
+  function vpcsOfZones(stack: Stack, zone: IotPrivateHostedZone): unknown[] {
+    const template = templateOf(stack);
+    const zones = resources(template, HOSTED_ZONE);
+    return [zone.dataZone, zone.credentialsZone!].map((z) => zones[logicalId(stack, z)].Properties.VPCs);
+  }
+
+  test('vpcs with two VPCs: both zones are associated with both', () => {
+    const { stack, vpc, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    const deviceVpc = testVpc(stack, 'DeviceVpc');
+    const zone = hostedZone(stack, endpoint, { vpcs: [vpc, deviceVpc] });
+    const expected = [vpc, deviceVpc].map((v) => ({ VPCId: stack.resolve(v.vpcId), VPCRegion: TEST_REGION }));
+    expect(vpcsOfZones(stack, zone)).toEqual([expected, expected]);
+    expect(zone.vpcs).toEqual([vpc, deviceVpc]);
+  });
+
+  test('addVpc later associates the VPC with both zones', () => {
+    const { stack, vpc, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    const zone = hostedZone(stack, endpoint);
+    const only = [{ VPCId: stack.resolve(vpc.vpcId), VPCRegion: TEST_REGION }];
+    expect(vpcsOfZones(stack, zone)).toEqual([only, only]);
+
+    const deviceVpc = testVpc(stack, 'DeviceVpc');
+    zone.addVpc(deviceVpc);
+    const both = [...only, { VPCId: stack.resolve(deviceVpc.vpcId), VPCRegion: TEST_REGION }];
+    expect(vpcsOfZones(stack, zone)).toEqual([both, both]);
+    expect(zone.vpcs).toEqual([vpc, deviceVpc]);
+  });
+
+  test.each([
+    { kind: 'the same VPC object', again: (vpc: ec2.IVpc) => vpc },
+    {
+      kind: 'the same VPC imported again',
+      again: (vpc: ec2.IVpc) => ec2.Vpc.fromVpcAttributes(Stack.of(vpc), 'SameVpcAgain', { vpcId: vpc.vpcId, availabilityZones: vpc.availabilityZones }),
+    },
+  ])('addVpc of a VPC that is associated already ($kind): an error naming vpc, and nothing changes', ({ again }) => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    const deviceVpc = ec2.Vpc.fromVpcAttributes(stack, 'DeviceVpc', { vpcId: 'vpc-0111111111111111a', availabilityZones: ['eu-west-1a'] });
+    const zone = hostedZone(stack, endpoint);
+    zone.addVpc(deviceVpc);
+    expectRejected(stack, () => zone.addVpc(again(deviceVpc)), /vpc .*is associated already.*associate each VPC once/);
+    expect(zone.vpcs).toHaveLength(2);
+  });
+
+  test('vpcs listing a VPC twice: an error naming vpcs, and no hosted zone', () => {
+    const { stack, vpc, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    expectRejected(stack, () => hostedZone(stack, endpoint, { vpcs: [vpc, vpc] }), /vpcs .*(twice|more than once|associated already).*once/);
+  });
+
+  test('vpcs with a VPC of another account: an error naming vpcs and the fix, and no hosted zone', () => {
+    const app = concreteApp();
+    const { stack, vpc, endpoint } = setup({ app });
+    const foreign = otherAccountVpc(app);
+    expect(foreign.env.account).toBe(OTHER_ACCOUNT);
+    expect(Stack.of(endpoint).account).toBe(TEST_ACCOUNT);
+    expectRejected(stack, () => hostedZone(stack, endpoint, { vpcs: [vpc, foreign] }),
+      new RegExp(`vpcs .*belongs to account ${OTHER_ACCOUNT}, not ${TEST_ACCOUNT}.*(VPC association authorization|Route 53 Profile)`));
+  });
+
+  test('addVpc of a VPC of another account: an error naming vpc and the fix, and nothing changes', () => {
+    const app = concreteApp();
+    const { stack, endpoint } = setup({ app });
+    const zone = hostedZone(stack, endpoint);
+    const foreign = otherAccountVpc(app);
+    expectRejected(stack, () => zone.addVpc(foreign), new RegExp(`vpc .*belongs to account ${OTHER_ACCOUNT}.*association authorization or a Route 53 Profile`));
+    expect(zone.vpcs).toHaveLength(1);
+  });
+
+  test('vpcs: [] is an error naming vpcs and the fix, and creates no hosted zone', () => {
+    const { stack, endpoint } = setup();
+    expectRejected(stack, () => hostedZone(stack, endpoint, { vpcs: [] }), /vpcs is empty.*list at least one VPC, or omit vpcs/);
+  });
+});
+
+describe('TTL and comment', () => {
+  test.each([0, 172_801])('ttl of %d s: an error naming ttl and the fix, and no hosted zone', (seconds) => {
+    const { stack, endpoint } = setup();
+    expectRejected(stack, () => hostedZone(stack, endpoint, { ttl: Duration.seconds(seconds) }), new RegExp(`ttl ${seconds} s .*; use 1 s to 2 days`));
+  });
+
+  test('ttl of 300 s goes on every address record', () => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    hostedZone(stack, endpoint, { ttl: Duration.seconds(300) });
+    const records = Object.values(resources(templateOf(stack), RECORD_SET));
+    expect(records).toHaveLength(6);
+    expect(records.map((r) => r.Properties.TTL)).toEqual(Array(6).fill('300'));
+  });
+
+  test('comment goes on both zones', () => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    hostedZone(stack, endpoint, { comment: 'Fleet A private IoT' });
+    const comments = Object.values(resources(templateOf(stack), HOSTED_ZONE)).map((r) => r.Properties.HostedZoneConfig.Comment);
+    expect(comments).toHaveLength(2);
+    for (const comment of comments) {
+      expect(comment).toMatch(/^Fleet A private IoT/);
+    }
+  });
+});
+
+describe('Route 53 limit of 100 weighted records per name', () => {
+  test('WEIGHTED_IPS, 3 AZs x 34 endpoints = 102 records: an error naming endpoint, the figure and the way out', () => {
+    const { stack, endpoint } = setup({ endpoint: { expectedDevices: 3_400_000 } });
+    expect(endpoint.dataEndpoints).toHaveLength(34);
+    expectRejected(stack, () => hostedZone(stack, endpoint),
+      /endpoint needs 102 weighted records for one name \(34 endpoints x 3 per endpoint\), over the Route 53 limit of 100; .*lower expectedDevices/);
+  });
+
+  test('WEIGHTED_IPS, 2 AZs x 50 endpoints = exactly 100 records: accepted', () => {
+    const { stack, endpoint } = setup({ endpoint: { expectedDevices: 5_000_000, supportedAvailabilityZones: TWO_AZS } });
+    const zone = hostedZone(stack, endpoint);
+    expect(recordsOf(templateOf(stack), logicalId(stack, zone.dataZone), 'A')).toHaveLength(100);
+  });
+
+  test('ALIAS counts AZs + 1 names per endpoint: 2 AZs x 34 endpoints passes as WEIGHTED_IPS (68) but not as ALIAS (102)', () => {
+    const { stack, endpoint } = setup({ endpoint: { expectedDevices: 3_400_000, supportedAvailabilityZones: TWO_AZS } });
+    const weighted = hostedZone(stack, endpoint, {}, 'WeightedZone');
+    expect(weighted.dataRecords).toHaveLength(68);
+    expectRejected(stack, () => hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS }, 'AliasZone'),
+      /endpoint needs 102 weighted records for one name \(34 endpoints x 3 per endpoint\).*limit of 100/);
+  });
+
+  test('ALIAS, 3 AZs: 25 endpoints x 4 = 100 records pass, 26 x 4 = 104 do not', () => {
+    const ok = setup({ endpoint: { expectedDevices: 2_500_000 } });
+    const zone = hostedZone(ok.stack, ok.endpoint, { recordStyle: IotRecordStyle.ALIAS });
+    expect(recordsOf(templateOf(ok.stack), logicalId(ok.stack, zone.dataZone), 'A')).toHaveLength(100);
+
+    const over = setup({ endpoint: { expectedDevices: 2_600_000 } });
+    expectRejected(over.stack, () => hostedZone(over.stack, over.endpoint, { recordStyle: IotRecordStyle.ALIAS }),
+      /endpoint needs 104 weighted records .*\(26 endpoints x 4 per endpoint\).*limit of 100/);
+  });
+});
+
+describe('logical ids', () => {
+  test.each([IotRecordStyle.WEIGHTED_IPS, IotRecordStyle.ALIAS])('%s: the records of endpoint 1 keep their logical ids and values from 100,000 to 300,000 devices',
+    (recordStyle) => {
+      const build = (expectedDevices: number) => {
+        const { stack, endpoint } = setup({ endpoint: { expectedDevices } });
+        hostedZone(stack, endpoint, { recordStyle });
+        return resources(templateOf(stack), RECORD_SET);
+      };
+      const small = build(100_000);
+      const large = build(300_000);
+      const smallIds = Object.keys(small);
+      expect(smallIds.length).toBeGreaterThan(0);
+      expect(Object.keys(large)).toHaveLength(3 * smallIds.length);
+      expect(Object.keys(large)).toEqual(expect.arrayContaining(smallIds));
+      for (const id of smallIds) {
+        expect(large[id]).toEqual(small[id]);
+      }
+    });
+});
+
+describe('one Lambda per stack', () => {
+  test('two endpoints and zones (WEIGHTED_IPS, credentials, looked-up hosts) in two VPCs of one stack: one Lambda function', () => {
+    const stack = testStack();
+    const services = [{ service: IotEndpointService.CREDENTIALS }];
+    const first = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc: testVpc(stack, 'Vpc'), services });
+    const second = new PrivateIotDataEndpoint(stack, 'OtherEndpoint', { vpc: testVpc(stack, 'OtherVpc'), services });
+    hostedZone(stack, first);
+    hostedZone(stack, second, {}, 'OtherIotZone');
+    const template = templateOf(stack);
+
+    template.resourceCountIs(HOSTED_ZONE, 4);
+    expect(lookups(template, 'describeNetworkInterfaces')).toHaveLength(4);
+    expect(lambdaCount(template)).toBe(1);
+  });
+});
+
+describe('cdk-nag', () => {
+  test('no unacknowledged finding on the resources of the zones', () => {
+    const { stack, endpoint } = setup({
+      // testVpc's own flowLogs flag (its props type intersects it with VpcProps.flowLogs, hence the cast).
+      vpc: { flowLogs: true } as unknown as Parameters<typeof testVpc>[2],
+      endpoint: { dataEndpointAddress: undefined, services: [{ service: IotEndpointService.CREDENTIALS }] },
+    });
+    const zones = [hostedZone(stack, endpoint), hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS }, 'AliasZone')];
+    const prefixes = zones.map((z) => `${z.node.path}/`);
+    expect(stack.node.findAll().filter((c) => c instanceof CfnElement && prefixes.some((p) => c.node.path.startsWith(p))).length).toBeGreaterThan(0);
+    const findings = nagFindings(stack, { include: (path) => prefixes.some((p) => path.startsWith(p)) });
+    expect(formatNagFindings(findings)).toEqual([]);
+  });
+});
