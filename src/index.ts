@@ -1,3 +1,4 @@
 export * from './endpoint';
 export * from './dns';
+export * from './front-door';
 export * from './policy';

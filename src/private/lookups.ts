@@ -11,7 +11,7 @@ const LOOKUPS_ID = 'CdkPrivateIotLookups';
 const AWS_CUSTOM_RESOURCE_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
 
 /**
- * Deployment-time lookups of values CloudFormation does not expose (IoT endpoint hostnames, ENI addresses).
+ * Deployment-time lookups of values CloudFormation does not expose (IoT endpoint hostnames, ENI and Elastic IP addresses).
  *
  * All of them are `AwsCustomResource`s, so a stack gets exactly one Lambda function for all of them, however
  * many constructs and endpoints it has. One per stack (`IotLookups.of(scope)`).
@@ -125,6 +125,30 @@ export class IotLookups extends Construct {
       }
     }
     return { ipv4, ipv6: ipv6Addresses };
+  }
+
+  /**
+   * The public addresses of existing Elastic IPs, via `ec2:DescribeAddresses` (one output path per allocation id;
+   * the addresses come back in no particular order).
+   */
+  public elasticIpAddresses(scope: Construct, id: string, allocationIds: string[]): string[] {
+    const call: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeAddresses',
+      parameters: { AllocationIds: allocationIds },
+      physicalResourceId: cr.PhysicalResourceId.of(allocationIds.join(',')),
+      outputPaths: allocationIds.map((_, i) => `Addresses.${i}.PublicIp`),
+    };
+    const lookup = new cr.AwsCustomResource(scope, id, {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    this.acknowledgeSharedFunction();
+    acknowledgeWildcard(lookup, 'ec2:DescribeAddresses does not support resource-level permissions (its resource type is "*").');
+    return allocationIds.map((_, i) => lookup.getResponseField(`Addresses.${i}.PublicIp`));
   }
 
   /** Acknowledges, with reasons, what cdk-nag reports on the Lambda function AwsCustomResource shares per stack. */

@@ -1,0 +1,2 @@
+export * from './custom-domain';
+export * from './static-ip-iot-front-door';
