@@ -450,7 +450,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
 
 function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
-  const toInt = (a: string) => a.split('.').reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
-  const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-  return (toInt(ip) & mask) === (toInt(base) & mask);
+  const toNumber = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(toNumber(ip) / size) === Math.floor(toNumber(base) / size);
 }
