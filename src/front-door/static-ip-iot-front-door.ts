@@ -49,6 +49,13 @@ export interface StaticIpIotFrontDoorProps {
   readonly elasticIpAllocationIds?: string[];
 
   /**
+   * What happens to the Elastic IPs this construct creates when the stack is deleted or they are removed from it.
+   * Keep the default for anything a customer allow-lists; `RemovalPolicy.DESTROY` suits sandboxes and tests.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly elasticIpRemovalPolicy?: RemovalPolicy;
+
+  /**
    * Fixed private IPv4 addresses, one per load balancer subnet, in subnet order. Only for internal front doors.
    * @default - addresses assigned by AWS (they stay fixed for the life of the load balancer)
    */
@@ -199,7 +206,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
           tags: [{ key: 'Name', value: `${this.node.path}/ElasticIp${i + 1}` }],
         });
         // An address a customer allow-listed must outlive the stack and any replacement of the load balancer.
-        eip.applyRemovalPolicy(RemovalPolicy.RETAIN);
+        eip.applyRemovalPolicy(props.elasticIpRemovalPolicy ?? RemovalPolicy.RETAIN);
         this.elasticIps.push(eip);
       });
     }
@@ -397,6 +404,10 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       if (new Set(allocationIds).size !== allocationIds.length) {
         invalidProp(this, 'elasticIpAllocationIds', 'lists an allocation id twice', 'give each subnet its own Elastic IP');
       }
+    }
+    if (props.elasticIpRemovalPolicy !== undefined && (!internetFacing || allocationIds !== undefined)) {
+      invalidProp(this, 'elasticIpRemovalPolicy', `is given but this front door creates no Elastic IP (${internetFacing ? 'elasticIpAllocationIds are given' : 'it is internal'})`,
+        'drop elasticIpRemovalPolicy (it applies only to Elastic IPs the construct creates)');
     }
     const privateIps = props.privateIpAddresses;
     if (privateIps !== undefined) {
