@@ -6,9 +6,10 @@ import { Construct } from 'constructs';
 import { IotEndpointService } from './iot-endpoint-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
 import { invalidProp } from '../private/errors';
-import { DEVICES_PER_ENDPOINT, IOT_ENDPOINT_PORTS, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
+import { DEVICES_PER_ENDPOINT, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
-import { acknowledge } from '../private/nag';
+import { acknowledgeIntrinsicPeers } from '../private/nag';
+import { validateIotPorts } from '../private/validation';
 
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
@@ -164,7 +165,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
 
     // --- validation first: bad input changes nothing -------------------------------------------------
     const services = this.validateServices(props.services ?? []);
-    this.ports = this.validatePorts(props.ports);
+    this.ports = validateIotPorts(this, props.ports);
     const endpointCount = this.validateDevices(props.expectedDevices);
     this.mqttKeepAlive = this.validateKeepAlive(props.mqttKeepAlive);
     if (props.dataEndpointAddress !== undefined) {
@@ -349,15 +350,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     if (!ownSecurityGroup || !peers.some((p) => Token.isUnresolved(p.uniqueId))) {
       return;
     }
-    const reason = 'The peer CIDR is an intrinsic (e.g. the VPC CIDR block) that the rule cannot evaluate; the endpoint security group admits only '
-      + `TCP ${this.ports.join('/')} (AWS IoT Core) from the named peers, none of them 0.0.0.0/0 or ::/0 (checked at synth time).`;
-    acknowledge(this.securityGroup, [
-      { id: 'AwsSolutions-EC23', reason },
-      ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].flatMap((pack) => [
-        { id: `${pack}-EC2RestrictedCommonPorts`, reason },
-        { id: `${pack}-EC2RestrictedSSH`, reason },
-      ]),
-    ]);
+    acknowledgeIntrinsicPeers(this.securityGroup, this.ports, 'the endpoint security group');
   }
 
   private validateServices(requested: IotEndpointServiceOptions[]): IotEndpointServiceOptions[] {
@@ -384,20 +377,6 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     return seen.has(IotEndpointService.DATA) ? requested : [{ service: IotEndpointService.DATA }, ...requested];
   }
 
-  private validatePorts(ports: number[] | undefined): number[] {
-    if (ports === undefined) {
-      return [...IOT_ENDPOINT_PORTS];
-    }
-    if (ports.length === 0) {
-      invalidProp(this, 'ports', 'is empty', `choose from ${IOT_ENDPOINT_PORTS.join(', ')}, or omit ports for all three`);
-    }
-    const bad = ports.filter((p) => !IOT_ENDPOINT_PORTS.includes(p));
-    if (bad.length > 0) {
-      invalidProp(this, 'ports', `contains ${bad.join(', ')}, which AWS IoT Core does not listen on`,
-        `use only ${IOT_ENDPOINT_PORTS.join(', ')} (443 MQTT/HTTPS with ALPN, 8443 HTTPS, 8883 MQTT)`);
-    }
-    return [...new Set(ports)].sort((a, b) => a - b);
-  }
 
   private validateDevices(devices: number | undefined): number {
     const n = devices ?? DEVICES_PER_ENDPOINT;

@@ -10,9 +10,10 @@ import { Construct } from 'constructs';
 import { IotCustomDomain, IotCustomDomainOptions, validateCustomDomain } from './custom-domain';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
-import { IOT_ENDPOINT_PORTS, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
+import { MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups } from '../private/lookups';
-import { acknowledge } from '../private/nag';
+import { acknowledge, acknowledgeIntrinsicPeers } from '../private/nag';
+import { validateIotPorts } from '../private/validation';
 
 /** NLB TCP idle timeout range (seconds) and the AWS default. */
 const MIN_IDLE_TIMEOUT_SECONDS = 60;
@@ -180,7 +181,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     const crossZoneEnabled = props.crossZoneEnabled ?? true;
 
     // --- validation first: bad input changes nothing -------------------------------------------------
-    this.ports = this.validatePorts(props.ports);
+    this.ports = validateIotPorts(this, props.ports);
     const idleTimeout = this.validateIdleTimeout(props.idleTimeout);
     const subnets = this.selectSubnets(props, internetFacing, crossZoneEnabled);
     this.validateAddresses(props, internetFacing, subnets);
@@ -321,20 +322,6 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     }
   }
 
-  private validatePorts(ports: number[] | undefined): number[] {
-    if (ports === undefined) {
-      return [...IOT_ENDPOINT_PORTS];
-    }
-    if (ports.length === 0) {
-      invalidProp(this, 'ports', 'is empty', `choose from ${IOT_ENDPOINT_PORTS.join(', ')}, or omit ports for all three`);
-    }
-    const bad = ports.filter((p) => !IOT_ENDPOINT_PORTS.includes(p));
-    if (bad.length > 0) {
-      invalidProp(this, 'ports', `contains ${bad.join(', ')}, which AWS IoT Core does not listen on`,
-        `use only ${IOT_ENDPOINT_PORTS.join(', ')} (443 MQTT/HTTPS with ALPN, 8443 HTTPS, 8883 MQTT)`);
-    }
-    return [...new Set(ports)].sort((a, b) => a - b);
-  }
 
   private validateIdleTimeout(idleTimeout: Duration | undefined): Duration {
     const value = idleTimeout ?? Duration.seconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
@@ -446,15 +433,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       return;
     }
     if (clientPeers.some((p) => Token.isUnresolved(p.uniqueId))) {
-      const reason = 'The client CIDR is an intrinsic (e.g. the VPC CIDR block) that the rule cannot evaluate; the front door admits only '
-        + `TCP ${this.ports.join('/')} from the named clients, none of them 0.0.0.0/0.`;
-      acknowledge(this.securityGroup, [
-        { id: 'AwsSolutions-EC23', reason },
-        ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].flatMap((pack) => [
-          { id: `${pack}-EC2RestrictedCommonPorts`, reason },
-          { id: `${pack}-EC2RestrictedSSH`, reason },
-        ]),
-      ]);
+      acknowledgeIntrinsicPeers(this.securityGroup, this.ports, 'the front door security group');
     }
   }
 }

@@ -67,15 +67,7 @@ export class IotLookups extends Construct {
       physicalResourceId: cr.PhysicalResourceId.fromResponse('endpointAddress'),
       outputPaths: ['endpointAddress'],
     };
-    const lookup = new cr.AwsCustomResource(this, id, {
-      onCreate: call,
-      onUpdate: call,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-      logGroup: this.logGroup,
-    });
-    this.acknowledgeSharedFunction();
-    acknowledgeWildcard(lookup, 'iot:DescribeEndpoint does not support resource-level permissions (its resource type is "*").');
+    const lookup = this.sdkLookup(this, id, call, 'iot:DescribeEndpoint');
     const address = lookup.getResponseField('endpointAddress');
     this.endpointAddresses.set(endpointType, address);
     return address;
@@ -107,15 +99,7 @@ export class IotLookups extends Construct {
       physicalResourceId: cr.PhysicalResourceId.of(endpoint.vpcEndpointId),
       outputPaths: paths,
     };
-    const lookup = new cr.AwsCustomResource(scope, id, {
-      onCreate: call,
-      onUpdate: call,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-      logGroup: this.logGroup,
-    });
-    this.acknowledgeSharedFunction();
-    acknowledgeWildcard(lookup, 'ec2:DescribeNetworkInterfaces does not support resource-level permissions (its resource type is "*").');
+    const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeNetworkInterfaces');
     const ipv4: string[] = [];
     const ipv6Addresses: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -139,6 +123,15 @@ export class IotLookups extends Construct {
       physicalResourceId: cr.PhysicalResourceId.of(allocationIds.join(',')),
       outputPaths: allocationIds.map((_, i) => `Addresses.${i}.PublicIp`),
     };
+    const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeAddresses');
+    return allocationIds.map((_, i) => lookup.getResponseField(`Addresses.${i}.PublicIp`));
+  }
+
+  /**
+   * A read-only SDK call at deployment (on create and update) through the stack's shared AwsCustomResource function.
+   * @param action the IAM action, which has no resource-level permissions (so the policy needs `Resource: *`)
+   */
+  private sdkLookup(scope: Construct, id: string, call: cr.AwsSdkCall, action: string): cr.AwsCustomResource {
     const lookup = new cr.AwsCustomResource(scope, id, {
       onCreate: call,
       onUpdate: call,
@@ -147,8 +140,8 @@ export class IotLookups extends Construct {
       logGroup: this.logGroup,
     });
     this.acknowledgeSharedFunction();
-    acknowledgeWildcard(lookup, 'ec2:DescribeAddresses does not support resource-level permissions (its resource type is "*").');
-    return allocationIds.map((_, i) => lookup.getResponseField(`Addresses.${i}.PublicIp`));
+    acknowledgeWildcard(lookup, `${action} does not support resource-level permissions (its resource type is "*").`);
+    return lookup;
   }
 
   /** Acknowledges, with reasons, what cdk-nag reports on the Lambda function AwsCustomResource shares per stack. */

@@ -42,3 +42,20 @@ export function acknowledge(scope: IConstruct, acks: Acknowledgement[]): void {
   }
   resource.addMetadata('cdk_nag', { ...(existing ?? {}), rules_to_suppress: rules });
 }
+
+/**
+ * Acknowledges, on a security group this library created, the cdk-nag rules that cannot evaluate a peer CIDR that is
+ * an intrinsic (e.g. the VPC's CIDR block) and so report it as a finding. Call it only when no peer is open to any
+ * address, so the acknowledgement can never hide a real 0.0.0.0/0 rule.
+ */
+export function acknowledgeIntrinsicPeers(securityGroup: IConstruct, ports: number[], what: string): void {
+  const reason = 'The peer CIDR is an intrinsic (e.g. the VPC CIDR block) that the rule cannot evaluate; '
+    + `${what} admits only TCP ${ports.join('/')} (AWS IoT Core) from the named peers, none of them 0.0.0.0/0 or ::/0.`;
+  acknowledge(securityGroup, [
+    { id: 'AwsSolutions-EC23', reason },
+    ...['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].flatMap((pack) => [
+      { id: `${pack}-EC2RestrictedCommonPorts`, reason },
+      { id: `${pack}-EC2RestrictedSSH`, reason },
+    ]),
+  ]);
+}

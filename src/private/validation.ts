@@ -1,0 +1,22 @@
+import { IConstruct } from 'constructs';
+import { invalidProp } from './errors';
+import { IOT_ENDPOINT_PORTS } from './limits';
+
+/**
+ * The AWS IoT Core ports a construct should open or listen on: the given ones (validated, deduplicated, sorted) or
+ * all three. Throws for an empty list or a port AWS IoT Core does not listen on.
+ */
+export function validateIotPorts(scope: IConstruct, ports: number[] | undefined): number[] {
+  if (ports === undefined) {
+    return [...IOT_ENDPOINT_PORTS];
+  }
+  if (ports.length === 0) {
+    invalidProp(scope, 'ports', 'is empty', `choose from ${IOT_ENDPOINT_PORTS.join(', ')}, or omit ports for all three`);
+  }
+  const bad = ports.filter((p) => !IOT_ENDPOINT_PORTS.includes(p));
+  if (bad.length > 0) {
+    invalidProp(scope, 'ports', `contains ${bad.join(', ')}, which AWS IoT Core does not listen on`,
+      `use only ${IOT_ENDPOINT_PORTS.join(', ')} (443 MQTT/HTTPS with ALPN, 8443 HTTPS, 8883 MQTT)`);
+  }
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
