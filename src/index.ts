@@ -1,4 +1,5 @@
 export * from './endpoint';
 export * from './dns';
 export * from './front-door';
+export * from './sharing';
 export * from './policy';

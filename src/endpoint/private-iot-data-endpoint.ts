@@ -113,6 +113,15 @@ export interface PrivateIotDataEndpointProps {
   readonly credentialsEndpointAddress?: string;
 
   /**
+   * The endpoint service that carries the data plane: AWS IoT Core's own `iot.data`, or a provider's PrivateLink
+   * endpoint service (`com.amazonaws.vpce.<region>.vpce-svc-...`, see `CrossAccountIotEndpointService`) in front of
+   * the provider account's `iot.data` endpoints. With a provider's service, give the provider's `dataEndpointAddress`
+   * (a lookup here would return this account's own endpoint).
+   * @default - AWS IoT Core's `iot.data` service in the stack's region
+   */
+  readonly dataServiceName?: string;
+
+  /**
    * Give the endpoints IPv6 as well as IPv4 addresses (the subnets need IPv6 CIDR blocks).
    * @default false
    */
@@ -155,6 +164,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   public readonly subnets: ec2.ISubnet[];
 
   private readonly givenDataEndpointAddress?: string;
+  private readonly providerServiceName?: string;
   private readonly givenCredentialsEndpointAddress?: string;
   private readonly addresses = new Map<ec2.InterfaceVpcEndpoint, NetworkInterfaceAddresses>();
   private readonly endpointIds = new Map<ec2.InterfaceVpcEndpoint, string>();
@@ -164,10 +174,14 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const stack = Stack.of(this);
 
     // --- validation first: bad input changes nothing -------------------------------------------------
+    this.providerServiceName = props.dataServiceName;
     const services = this.validateServices(props.services ?? []);
     this.ports = validateIotPorts(this, props.ports);
     const endpointCount = this.validateDevices(props.expectedDevices);
     this.mqttKeepAlive = this.validateKeepAlive(props.mqttKeepAlive);
+    if (props.dataServiceName !== undefined) {
+      this.validateDataServiceName(props.dataServiceName, props.dataEndpointAddress);
+    }
     if (props.dataEndpointAddress !== undefined) {
       this.validateHost('dataEndpointAddress', props.dataEndpointAddress, /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
         '`aws iot describe-endpoint --endpoint-type iot:Data-ATS` (the `-ats` host; the legacy `iot:Data` host and `iot.<region>.amazonaws.com` do not work over a VPC endpoint)');
@@ -306,7 +320,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const service = options.service;
     const endpoint = new ec2.InterfaceVpcEndpoint(this, id, {
       vpc: this.vpc,
-      service: new ec2.InterfaceVpcEndpointService(service.serviceName(this), 443),
+      service: new ec2.InterfaceVpcEndpointService(this.serviceNameOf(service), 443),
       privateDnsEnabled: options.privateDnsEnabled ?? service.supportsPrivateDns,
       subnets: { subnets: this.subnets },
       securityGroups: [this.securityGroup],
@@ -351,6 +365,13 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       return;
     }
     acknowledgeIntrinsicPeers(this.securityGroup, this.ports, 'the endpoint security group');
+  }
+
+  /** The endpoint service name to connect to for one of the requested services. */
+  private serviceNameOf(service: IotEndpointService): string {
+    return service === IotEndpointService.DATA && this.providerServiceName !== undefined
+      ? this.providerServiceName
+      : service.serviceName(this);
   }
 
   private validateServices(requested: IotEndpointServiceOptions[]): IotEndpointServiceOptions[] {
@@ -404,6 +425,17 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     return value;
   }
 
+  private validateDataServiceName(serviceName: string, dataEndpointAddress: string | undefined): void {
+    if (!Token.isUnresolved(serviceName) && !/^(cn\.)?com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{17}$/.test(serviceName)) {
+      invalidProp(this, 'dataServiceName', `'${serviceName}' is not a PrivateLink endpoint service name`,
+        'use the provider\'s serviceName, e.g. com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0 (omit it for AWS IoT Core\'s own iot.data)');
+    }
+    if (dataEndpointAddress === undefined) {
+      invalidProp(this, 'dataServiceName', 'is a provider\'s endpoint service but dataEndpointAddress is missing, and a lookup here would return this account\'s own IoT endpoint',
+        'pass the provider account\'s ATS data endpoint as dataEndpointAddress');
+    }
+  }
+
   private validateHost(prop: string, value: string, pattern: RegExp, how: string): void {
     if (Token.isUnresolved(value)) {
       return;
@@ -412,7 +444,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       invalidProp(this, prop, `'${value}' is not the account's endpoint hostname`, `use the address printed by ${how}`);
     }
     const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && !value.includes(`.iot.${region}.`)) {
+    // Through a provider's endpoint service the host may be in another region (cross-region PrivateLink).
+    if (!Token.isUnresolved(region) && this.providerServiceName === undefined && !value.includes(`.iot.${region}.`)) {
       invalidProp(this, prop, `'${value}' is not in the stack's region ${region}`, `use the ${region} endpoint of the account (interface endpoints are regional)`);
     }
   }
@@ -461,7 +494,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   }
 
   private lookupAvailabilityZones(service: IotEndpointService): string[] {
-    const serviceName = service.serviceName(this);
+    const serviceName = this.serviceNameOf(service);
     const value = ContextProvider.getValue(this, {
       provider: cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
       props: { serviceName },

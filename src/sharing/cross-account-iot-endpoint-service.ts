@@ -1,0 +1,211 @@
+import { Annotations, CfnOutput, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { IPrivateIotDataEndpoint } from '../endpoint/types';
+import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
+import { invalidProp } from '../private/errors';
+
+/**
+ * Properties of a `CrossAccountIotEndpointService`.
+ */
+export interface CrossAccountIotEndpointServiceProps {
+  /**
+   * The provider's ("gatekeeper") AWS IoT Core endpoints. Every network interface of every `iot.data` endpoint
+   * becomes a target of the internal load balancer behind the service.
+   */
+  readonly endpoint: IPrivateIotDataEndpoint;
+
+  /**
+   * AWS account ids (12 digits) of the consumers allowed to connect an interface endpoint to the service.
+   * @default - none (give `allowedRoleArns`, or call `allowAccount` later)
+   */
+  readonly allowedAccounts?: string[];
+
+  /**
+   * IAM role ARNs of the consumers allowed to connect (narrower than whole accounts).
+   * @default - none
+   */
+  readonly allowedRoleArns?: string[];
+
+  /**
+   * Let every AWS principal request a connection (each still needs your acceptance while `acceptanceRequired`).
+   * Endpoint service permissions take principals only (no organization conditions): use this with acceptance
+   * required to serve a whole organization.
+   * @default false
+   */
+  readonly allowAnyPrincipal?: boolean;
+
+  /**
+   * Whether each new consumer connection waits for your acceptance.
+   * @default true
+   */
+  readonly acceptanceRequired?: boolean;
+
+  /**
+   * Regions from which consumers may connect (cross-region PrivateLink).
+   * @default - the provider's region only
+   */
+  readonly supportedRegions?: string[];
+
+  /**
+   * The subnets of the internal load balancer, one per availability zone.
+   * @default - private subnets, one per availability zone of the endpoint
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The TCP ports consumers reach AWS IoT Core on.
+   * @default [443, 8443, 8883]
+   */
+  readonly ports?: number[];
+
+  /**
+   * Protect the internal load balancer from deletion.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * A PrivateLink endpoint service in front of the provider's AWS IoT Core endpoints, shared with consumer accounts.
+ *
+ * In the AWS IoT blog's multi-account pattern the IoT account keeps the `iot.data` endpoints in a "gatekeeper" VPC;
+ * legacy applications and third parties in other accounts connect an interface endpoint to this service
+ * (`IotEndpointServiceConsumer`) and reach AWS IoT Core with the provider's normal ATS hostname.
+ *
+ * Traffic from consumers enters AWS IoT Core through the gatekeeper's endpoints: a VPC-only IoT policy must name
+ * those (`VpceOnlyIotPolicy` with `endpoints: [gatekeeperEndpoint]`), not the consumers' endpoint ids.
+ *
+ * @example
+ * declare const gatekeeperEndpoint: PrivateIotDataEndpoint;
+ * const service = new CrossAccountIotEndpointService(this, 'IotService', {
+ *   endpoint: gatekeeperEndpoint,
+ *   allowedAccounts: ['222222222222'],
+ * });
+ * new CfnOutput(this, 'ServiceName', { value: service.serviceName });
+ */
+export class CrossAccountIotEndpointService extends Construct {
+  /** The internal load balancer (TCP pass-through onto the endpoint interfaces). */
+  public readonly loadBalancer: StaticIpIotFrontDoor;
+  /** The endpoint service. */
+  public readonly endpointService: ec2.CfnVPCEndpointService;
+  /**
+   * The service name consumers connect to, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`.
+   * @attribute
+   */
+  public readonly serviceName: string;
+  /**
+   * The service id, e.g. `vpce-svc-0123456789abcdef0`.
+   * @attribute
+   */
+  public readonly serviceId: string;
+
+  private readonly principals: string[] = [];
+
+  constructor(scope: Construct, id: string, props: CrossAccountIotEndpointServiceProps) {
+    super(scope, id);
+
+    // --- validation first: bad input changes nothing -------------------------------------------------
+    const accounts = props.allowedAccounts ?? [];
+    const roleArns = props.allowedRoleArns ?? [];
+    accounts.forEach((account) => this.checkAccount('allowedAccounts', account));
+    roleArns.forEach((arn) => this.checkRoleArn('allowedRoleArns', arn));
+    if (accounts.length === 0 && roleArns.length === 0 && !props.allowAnyPrincipal) {
+      invalidProp(this, 'allowedAccounts', 'is empty and so is allowedRoleArns, so no consumer could connect to the endpoint service',
+        'name the consumer accounts (or roles), or set allowAnyPrincipal: true with acceptanceRequired');
+    }
+    const acceptanceRequired = props.acceptanceRequired ?? true;
+    if (props.allowAnyPrincipal && !acceptanceRequired) {
+      invalidProp(this, 'acceptanceRequired', 'is false while allowAnyPrincipal is true, so any AWS account could connect to AWS IoT Core through your endpoints unreviewed',
+        'keep acceptanceRequired: true, or name the consumers in allowedAccounts');
+    }
+    for (const region of props.supportedRegions ?? []) {
+      if (!Token.isUnresolved(region) && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(region)) {
+        invalidProp(this, 'supportedRegions', `contains '${region}', which is not a region name`, 'use names like eu-west-1');
+      }
+    }
+
+    // --- load balancer and service ---------------------------------------------------------------------
+    this.loadBalancer = new StaticIpIotFrontDoor(this, 'LoadBalancer', {
+      endpoint: props.endpoint,
+      internetFacing: false,
+      subnets: props.subnets,
+      ports: props.ports,
+      deletionProtection: props.deletionProtection,
+    });
+    // PrivateLink traffic arrives from the load balancer's own addresses, not the consumers': the security group's
+    // inbound rules (VPC CIDR) would drop it, so they apply to traffic from inside the VPC only.
+    const cfnLoadBalancer = this.loadBalancer.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
+    cfnLoadBalancer.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic = 'off';
+
+    this.endpointService = new ec2.CfnVPCEndpointService(this, 'Resource', {
+      networkLoadBalancerArns: [this.loadBalancer.loadBalancer.loadBalancerArn],
+      acceptanceRequired,
+      ...(props.supportedRegions ? { supportedRegions: props.supportedRegions } : {}),
+    });
+    this.serviceId = this.endpointService.ref;
+    this.serviceName = `com.amazonaws.vpce.${Stack.of(this).region}.${this.serviceId}`;
+    new ec2.CfnVPCEndpointServicePermissions(this, 'Permissions', {
+      serviceId: this.serviceId,
+      allowedPrincipals: Lazy.list({ produce: () => this.principals }),
+    });
+    accounts.forEach((account) => this.allowAccount(account));
+    roleArns.forEach((arn) => this.allowRole(arn));
+    if (props.allowAnyPrincipal) {
+      this.principals.push('*');
+      Annotations.of(this).addWarningV2('cdk-private-iot:endpointServiceOpenToAnyPrincipal',
+        'allowAnyPrincipal is true: any AWS account can request a connection to AWS IoT Core through this service; '
+        + 'review every request (acceptanceRequired), or name the consumers in allowedAccounts.');
+    }
+
+    new CfnOutput(this, 'ServiceName', {
+      description: 'PrivateLink service name consumers connect their IoT interface endpoint to',
+      value: this.serviceName,
+    });
+  }
+
+  /** Lets another account connect an interface endpoint to the service. */
+  public allowAccount(accountId: string): void {
+    this.checkAccount('accountId', accountId);
+    this.addPrincipal(`arn:${Stack.of(this).partition}:iam::${accountId}:root`);
+  }
+
+  /** Lets one IAM role of another account connect an interface endpoint to the service. */
+  public allowRole(roleArn: string): void {
+    this.checkRoleArn('roleArn', roleArn);
+    this.addPrincipal(roleArn);
+  }
+
+  private addPrincipal(principal: string): void {
+    const resolved = JSON.stringify(Stack.of(this).resolve(principal));
+    if (!this.principals.some((p) => JSON.stringify(Stack.of(this).resolve(p)) === resolved)) {
+      this.principals.push(principal);
+    }
+  }
+
+  private checkAccount(prop: string, account: string): void {
+    if (Token.isUnresolved(account)) {
+      return;
+    }
+    if (!/^\d{12}$/.test(account)) {
+      invalidProp(this, prop, `contains '${account}', which is not an AWS account id`, 'use the 12-digit account id, e.g. 222222222222');
+    }
+    const own = Stack.of(this).account;
+    if (!Token.isUnresolved(own) && account === own) {
+      invalidProp(this, prop, `contains ${account}, the provider's own account, which needs no endpoint service`,
+        'connect VPCs of this account to the endpoints directly (routing + IotPrivateHostedZone), and list only other accounts');
+    }
+  }
+
+  private checkRoleArn(prop: string, arn: string): void {
+    if (Token.isUnresolved(arn)) {
+      return;
+    }
+    const match = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@\/-]+$/.exec(arn);
+    if (!match) {
+      invalidProp(this, prop, `contains '${arn}', which is not an IAM role ARN`, 'use an ARN like arn:aws:iam::222222222222:role/IotConsumer');
+    }
+    this.checkAccount(prop, match![1]);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './cross-account-iot-endpoint-service';
+export * from './iot-endpoint-service-consumer';
+export * from './iot-zone-profile';
