@@ -413,9 +413,15 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) {
           invalidProp(this, 'privateIpAddresses', `contains '${ip}', which is not an IPv4 address`, 'use dotted IPv4 addresses from the subnets');
         }
-        if (cidr && !Token.isUnresolved(cidr) && !inCidr(ip, cidr)) {
-          invalidProp(this, 'privateIpAddresses', `contains '${ip}', which is outside subnet ${i + 1} (${cidr})`,
-            'give each subnet an address from its own CIDR block, in subnet order');
+        if (cidr && !Token.isUnresolved(cidr)) {
+          if (!inCidr(ip, cidr)) {
+            invalidProp(this, 'privateIpAddresses', `contains '${ip}', which is outside subnet ${i + 1} (${cidr})`,
+              'give each subnet an address from its own CIDR block, in subnet order');
+          }
+          if (isReservedInSubnet(ip, cidr)) {
+            invalidProp(this, 'privateIpAddresses', `contains '${ip}', one of the five addresses AWS reserves in subnet ${i + 1} (${cidr}: the first four and the last)`,
+              'pick another address of the subnet');
+          }
         }
       });
     }
@@ -423,11 +429,16 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
 
   /** The load balancer's own findings that are by design, acknowledged with the reason. */
   private acknowledgeFindings(internetFacing: boolean, clientPeers: ec2.IPeer[]): void {
-    acknowledge(this.loadBalancer, [{
-      id: 'AwsSolutions-ELB2',
-      reason: 'Access logs of a Network Load Balancer exist only for TLS listeners; this front door passes TCP through so that mutual TLS ends at AWS IoT Core, '
-        + 'and AWS IoT Core logs every connection itself.',
-    }]);
+    const noAccessLogs = 'Access logs of a Network Load Balancer exist only for TLS listeners; this front door passes TCP through so that mutual TLS ends at '
+      + 'AWS IoT Core, which logs every connection itself (AWS IoT logging).';
+    acknowledge(this.loadBalancer, ['AwsSolutions-ELB2', 'NIST.800.53.R5-ELBLoggingEnabled', 'HIPAA.Security-ELBLoggingEnabled', 'PCI.DSS.321-ELBLoggingEnabled']
+      .map((id) => ({ id, reason: noAccessLogs })));
+    const passThrough = 'The listener is TCP on purpose: a TLS listener with an ACM certificate would end the device\'s mutual TLS at the load balancer, '
+      + 'and AWS IoT Core could no longer authenticate the device certificate; TLS stays end to end between device and AWS IoT Core.';
+    for (const listener of this.listeners) {
+      acknowledge(listener, ['NIST.800.53.R5-ELBv2ACMCertificateRequired', 'HIPAA.Security-ELBv2ACMCertificateRequired', 'PCI.DSS.321-ELBv2ACMCertificateRequired']
+        .map((id) => ({ id, reason: passThrough })));
+    }
     if (internetFacing && clientPeers.some((p) => p.uniqueId === '0.0.0.0/0')) {
       // The warning above already names the prop; cdk-nag's report stays unacknowledged on purpose.
       return;
@@ -438,9 +449,20 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
   }
 }
 
+function ipv4ToNumber(address: string): number {
+  return address.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+}
+
 function inCidr(ip: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/');
-  const toNumber = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
   const size = 2 ** (32 - Number(bits));
-  return Math.floor(toNumber(ip) / size) === Math.floor(toNumber(base) / size);
+  return Math.floor(ipv4ToNumber(ip) / size) === Math.floor(ipv4ToNumber(base) / size);
+}
+
+/** AWS reserves the first four addresses and the last one of every subnet. */
+function isReservedInSubnet(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const offset = ipv4ToNumber(ip) - Math.floor(ipv4ToNumber(base) / size) * size;
+  return offset < 4 || offset === size - 1;
 }
