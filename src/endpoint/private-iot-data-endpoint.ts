@@ -470,7 +470,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
         invalidProp(this, 'supportedAvailabilityZones', `[${props.supportedAvailabilityZones.join(', ')}] shares no zone with the selected subnets [${selected.map((s) => s.availabilityZone).join(', ')}]`,
           'add subnets in the supported zones, or correct the list');
       }
-    } else if (!tokenAzs && !Token.isUnresolved(Stack.of(this).account) && !Token.isUnresolved(Stack.of(this).region)) {
+    } else if (!tokenAzs && !Token.isUnresolved(Stack.of(this).account) && !Token.isUnresolved(Stack.of(this).region)
+      && !services.some((service) => Token.isUnresolved(this.serviceNameOf(service)))) {
       let offered: string[] | undefined;
       for (const service of services) {
         const azs = this.lookupAvailabilityZones(service);
@@ -483,7 +484,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       }
     } else {
       Annotations.of(this).addWarningV2('cdk-private-iot:unverifiedAvailabilityZones',
-        'The availability zones of the endpoint subnets cannot be checked at synth time (environment-agnostic stack or unknown zone names): '
+        'The availability zones of the endpoint subnets cannot be checked at synth time (environment-agnostic stack, unknown zone names, '
+        + 'or a service name that is a token): '
         + 'the deployment fails in a zone that does not offer the endpoint service. Give the stack a concrete env, or set supportedAvailabilityZones.');
     }
     if (usable.length < 2 && !props.allowSingleAvailabilityZone) {
