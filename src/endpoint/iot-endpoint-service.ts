@@ -1,5 +1,6 @@
-import { Aws, CfnCondition, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { chinaAware } from '../private/partition';
 
 /**
  * An AWS IoT service that can be reached through an interface VPC endpoint.
@@ -59,8 +60,7 @@ export class IotEndpointService {
     if (!Token.isUnresolved(region)) {
       return `${region.startsWith('cn-') ? 'cn.' : ''}com.amazonaws.${region}.${this.shortName}`;
     }
-    const prefix = Fn.conditionIf(chinaPartitionCondition(stack).logicalId, 'cn.', '').toString();
-    return Fn.join('', [prefix, 'com.amazonaws.', Aws.REGION, '.', this.shortName]);
+    return Fn.join('', [chinaAware(stack, 'cn.', ''), 'com.amazonaws.', Aws.REGION, '.', this.shortName]);
   }
 
   /** Whether AWS offers this service in the given region (unknown regions are assumed to offer it). */
@@ -70,13 +70,4 @@ export class IotEndpointService {
     }
     return !region.startsWith('cn-') && !region.startsWith('us-gov-');
   }
-}
-
-const CHINA_CONDITION_ID = 'CdkPrivateIotIsChinaPartition';
-
-function chinaPartitionCondition(stack: Stack): CfnCondition {
-  const existing = stack.node.tryFindChild(CHINA_CONDITION_ID) as CfnCondition | undefined;
-  return existing ?? new CfnCondition(stack, CHINA_CONDITION_ID, {
-    expression: Fn.conditionEquals(Aws.PARTITION, 'aws-cn'),
-  });
 }

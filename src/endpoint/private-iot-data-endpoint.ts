@@ -9,7 +9,7 @@ import { invalidProp } from '../private/errors';
 import { DEVICES_PER_ENDPOINT, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
-import { validateIotPorts } from '../private/validation';
+import { ENDPOINT_SERVICE_NAME, validateIotPorts } from '../private/validation';
 
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
@@ -156,6 +156,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   public readonly availabilityZones: string[];
   public readonly networkInterfacesPerEndpoint: number;
   public readonly dualStack: boolean;
+  public readonly dataServiceName?: string;
   /** The TCP ports open on the endpoints. */
   public readonly ports: number[];
   /** The MQTT keep-alive the fleet uses (at most 230 seconds). */
@@ -164,7 +165,6 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   public readonly subnets: ec2.ISubnet[];
 
   private readonly givenDataEndpointAddress?: string;
-  private readonly providerServiceName?: string;
   private readonly givenCredentialsEndpointAddress?: string;
   private readonly addresses = new Map<ec2.InterfaceVpcEndpoint, NetworkInterfaceAddresses>();
   private readonly endpointIds = new Map<ec2.InterfaceVpcEndpoint, string>();
@@ -174,7 +174,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const stack = Stack.of(this);
 
     // --- validation first: bad input changes nothing -------------------------------------------------
-    this.providerServiceName = props.dataServiceName;
+    this.dataServiceName = props.dataServiceName;
     const services = this.validateServices(props.services ?? []);
     this.ports = validateIotPorts(this, props.ports);
     const endpointCount = this.validateDevices(props.expectedDevices);
@@ -327,6 +327,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       open: false,
       lookupSupportedAzs: false,
       ...(this.dualStack ? { ipAddressType: ec2.VpcEndpointIpAddressType.DUALSTACK } : {}),
+      ...this.serviceRegionOf(service),
     });
     for (const statement of options.policyStatements ?? []) {
       endpoint.addToPolicy(statement);
@@ -367,10 +368,21 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     acknowledgeIntrinsicPeers(this.securityGroup, this.ports, 'the endpoint security group');
   }
 
+  /**
+   * `serviceRegion` for a provider's endpoint service in another region (cross-region PrivateLink): without it AWS
+   * looks for the service in the endpoint's own region.
+   */
+  private serviceRegionOf(service: IotEndpointService): { serviceRegion?: string } {
+    const name = service === IotEndpointService.DATA ? this.dataServiceName : undefined;
+    const region = name && !Token.isUnresolved(name) ? /\.vpce\.([a-z0-9-]+)\.vpce-svc-/.exec(name)?.[1] : undefined;
+    const own = Stack.of(this).region;
+    return region && (Token.isUnresolved(own) || region !== own) ? { serviceRegion: region } : {};
+  }
+
   /** The endpoint service name to connect to for one of the requested services. */
   private serviceNameOf(service: IotEndpointService): string {
-    return service === IotEndpointService.DATA && this.providerServiceName !== undefined
-      ? this.providerServiceName
+    return service === IotEndpointService.DATA && this.dataServiceName !== undefined
+      ? this.dataServiceName
       : service.serviceName(this);
   }
 
@@ -426,7 +438,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   }
 
   private validateDataServiceName(serviceName: string, dataEndpointAddress: string | undefined): void {
-    if (!Token.isUnresolved(serviceName) && !/^(cn\.)?com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{17}$/.test(serviceName)) {
+    if (!Token.isUnresolved(serviceName) && !ENDPOINT_SERVICE_NAME.test(serviceName)) {
       invalidProp(this, 'dataServiceName', `'${serviceName}' is not a PrivateLink endpoint service name`,
         'use the provider\'s serviceName, e.g. com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0 (omit it for AWS IoT Core\'s own iot.data)');
     }
@@ -445,7 +457,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     }
     const region = Stack.of(this).region;
     // Through a provider's endpoint service the host may be in another region (cross-region PrivateLink).
-    if (!Token.isUnresolved(region) && this.providerServiceName === undefined && !value.includes(`.iot.${region}.`)) {
+    if (!Token.isUnresolved(region) && this.dataServiceName === undefined && !value.includes(`.iot.${region}.`)) {
       invalidProp(this, prop, `'${value}' is not in the stack's region ${region}`, `use the ${region} endpoint of the account (interface endpoints are regional)`);
     }
   }
@@ -471,7 +483,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
           'add subnets in the supported zones, or correct the list');
       }
     } else if (!tokenAzs && !Token.isUnresolved(Stack.of(this).account) && !Token.isUnresolved(Stack.of(this).region)
-      && !services.some((service) => Token.isUnresolved(this.serviceNameOf(service)))) {
+      && !services.some((service) => Token.isUnresolved(this.serviceNameOf(service)) || this.serviceRegionOf(service).serviceRegion !== undefined)) {
       let offered: string[] | undefined;
       for (const service of services) {
         const azs = this.lookupAvailabilityZones(service);
@@ -485,7 +497,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     } else {
       Annotations.of(this).addWarningV2('cdk-private-iot:unverifiedAvailabilityZones',
         'The availability zones of the endpoint subnets cannot be checked at synth time (environment-agnostic stack, unknown zone names, '
-        + 'or a service name that is a token): '
+        + 'a service name that is a token, or a service in another region): '
         + 'the deployment fails in a zone that does not offer the endpoint service. Give the stack a concrete env, or set supportedAvailabilityZones.');
     }
     if (usable.length < 2 && !props.allowSingleAvailabilityZone) {

@@ -57,6 +57,13 @@ export interface IPrivateIotDataEndpoint extends IConstruct, ec2.IConnectable {
   readonly dualStack: boolean;
 
   /**
+   * The provider's PrivateLink endpoint service the data endpoints connect to, when they are a consumer's endpoints
+   * (traffic then reaches AWS IoT Core through the provider's gatekeeper endpoints, whose ids an IoT policy must name).
+   * @default - none: the data endpoints connect to AWS IoT Core's `iot.data` service directly
+   */
+  readonly dataServiceName?: string;
+
+  /**
    * The private IPv4 addresses of every network interface of every `iot.data` endpoint
    * (`dataEndpoints.length * networkInterfacesPerEndpoint` tokens, in no particular order).
    * @attribute

@@ -222,6 +222,11 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     // --- Network: VPC endpoints, VPCs, addresses ----------------------------------------------
     const endpointIds: string[] = [];
     for (const endpoint of props.endpoints ?? []) {
+      if (endpoint.dataServiceName !== undefined) {
+        invalidProp(this, 'endpoints', `includes '${endpoint.node.path}', a consumer endpoint of a provider's endpoint service, whose id AWS IoT Core never `
+          + 'sees (consumer traffic enters AWS IoT Core through the provider\'s gatekeeper endpoints)',
+        'name the gatekeeper PrivateIotDataEndpoint of the IoT account (the one behind CrossAccountIotEndpointService) instead');
+      }
       for (const dataEndpoint of endpoint.dataEndpoints) {
         endpointIds.push(checkId(this, 'endpoints', dataEndpoint.vpcEndpointId, 'vpce'));
       }

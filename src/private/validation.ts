@@ -20,3 +20,6 @@ export function validateIotPorts(scope: IConstruct, ports: number[] | undefined)
   }
   return [...new Set(ports)].sort((a, b) => a - b);
 }
+
+/** A PrivateLink endpoint service name, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. */
+export const ENDPOINT_SERVICE_NAME = /^(cn\.)?com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{17}$/;

@@ -1,10 +1,12 @@
 import { Annotations, CfnOutput, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { invalidProp } from '../private/errors';
+import { chinaAware } from '../private/partition';
 
 /**
  * Properties of a `CrossAccountIotEndpointService`.
@@ -145,7 +147,11 @@ export class CrossAccountIotEndpointService extends Construct {
       ...(props.supportedRegions ? { supportedRegions: props.supportedRegions } : {}),
     });
     this.serviceId = this.endpointService.ref;
-    this.serviceName = `com.amazonaws.vpce.${Stack.of(this).region}.${this.serviceId}`;
+    const stack = Stack.of(this);
+    const prefix = Token.isUnresolved(stack.region)
+      ? chinaAware(stack, 'cn.com.amazonaws.vpce', 'com.amazonaws.vpce')
+      : RegionInfo.get(stack.region).vpcEndpointServiceNamePrefix ?? (stack.region.startsWith('cn-') ? 'cn.com.amazonaws.vpce' : 'com.amazonaws.vpce');
+    this.serviceName = `${prefix}.${stack.region}.${this.serviceId}`;
     new ec2.CfnVPCEndpointServicePermissions(this, 'Permissions', {
       serviceId: this.serviceId,
       allowedPrincipals: Lazy.list({ produce: () => this.principals }),

@@ -1,8 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IotPrivateHostedZone, IotRecordStyle } from '../dns/iot-private-hosted-zone';
 import { PrivateIotDataEndpoint } from '../endpoint/private-iot-data-endpoint';
+import { invalidProp } from '../private/errors';
+import { ENDPOINT_SERVICE_NAME } from '../private/validation';
 
 /**
  * Properties of an `IotEndpointServiceConsumer`.
@@ -12,8 +14,9 @@ export interface IotEndpointServiceConsumerProps {
   readonly vpc: ec2.IVpc;
 
   /**
-   * The provider's endpoint service name (`CrossAccountIotEndpointService.serviceName`, passed as a string:
-   * CloudFormation cannot reference another account's stack).
+   * The provider's endpoint service name (`CrossAccountIotEndpointService.serviceName`). Pass it as a string copied
+   * from the provider's output: given the provider construct's token, aws-cdk-lib would make a "weak" cross-account
+   * reference (an extra output and a fixed-name IAM role in the provider stack, and no deployment order).
    */
   readonly serviceName: string;
 
@@ -89,6 +92,10 @@ export class IotEndpointServiceConsumer extends Construct {
 
   constructor(scope: Construct, id: string, props: IotEndpointServiceConsumerProps) {
     super(scope, id);
+    if (!Token.isUnresolved(props.serviceName) && !ENDPOINT_SERVICE_NAME.test(props.serviceName)) {
+      invalidProp(this, 'serviceName', `'${props.serviceName}' is not a PrivateLink endpoint service name`,
+        'use the provider\'s CrossAccountIotEndpointService serviceName output, e.g. com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0');
+    }
     this.endpoint = new PrivateIotDataEndpoint(this, 'Endpoint', {
       vpc: props.vpc,
       dataServiceName: props.serviceName,
