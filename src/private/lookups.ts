@@ -1,5 +1,6 @@
 import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
@@ -128,6 +129,25 @@ export class IotLookups extends Construct {
   }
 
   /**
+   * A change made at deployment through the stack's shared AwsCustomResource function: `create` on create and update
+   * (a changed physical id makes CloudFormation delete the old one), `delete` on delete. For APIs CloudFormation has no
+   * resource for, such as cross-account hosted zone associations.
+   */
+  public sdkChange(scope: Construct, id: string, change: SdkChange): cr.AwsCustomResource {
+    const resource = new cr.AwsCustomResource(scope, id, {
+      onCreate: change.create,
+      onUpdate: change.create,
+      onDelete: change.delete,
+      policy: cr.AwsCustomResourcePolicy.fromStatements(change.statements),
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    this.acknowledgeSharedFunction();
+    acknowledgeWildcard(resource, change.why);
+    return resource;
+  }
+
+  /**
    * A read-only SDK call at deployment (on create and update) through the stack's shared AwsCustomResource function.
    * @param action the IAM action, which has no resource-level permissions (so the policy needs `Resource: *`)
    */
@@ -171,6 +191,16 @@ export class IotLookups extends Construct {
       { id: 'PCI.DSS.321-LambdaInsideVPC', reason: `${purpose}; it handles no cardholder data and calls regional AWS APIs (EC2, IoT) only.` },
     ]);
   }
+}
+
+/** An SDK change made at deployment (see `IotLookups.sdkChange`). */
+export interface SdkChange {
+  readonly create: cr.AwsSdkCall;
+  readonly delete: cr.AwsSdkCall;
+  /** Least-privilege permissions for both calls. */
+  readonly statements: iam.PolicyStatement[];
+  /** Why any `Resource: *` in `statements` cannot be narrowed (recorded for cdk-nag). */
+  readonly why: string;
 }
 
 /** IPv4 (and IPv6) addresses of an endpoint's network interfaces, one token per interface. */
