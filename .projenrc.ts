@@ -42,6 +42,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     'cdk-nag@^3',
+    // tests run aws-cdk-lib's AwsCustomResource handler against mocked AWS SDK v3 clients
+    '@aws-sdk/client-route-53@^3',
+    'aws-sdk-client-mock@^4',
     '@types/node@^20',
     'typescript@~5.9.0',
   ],
