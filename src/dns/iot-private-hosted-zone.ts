@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
 import { MAX_WEIGHTED_RECORDS_PER_NAME } from '../private/limits';
+import { ATS_DATA_HOST, CREDENTIALS_HOST } from '../private/validation';
 
 /**
  * How the IoT hostnames resolve to the interface endpoints.
@@ -110,10 +111,9 @@ export class IotPrivateHostedZone extends Construct {
         invalidProp(this, 'vpcs', `lists '${vpc.node.path}' twice (the same VPC id)`, 'list each VPC once');
       }
     });
-    this.checkZoneName('dataEndpointAddress', props.endpoint.dataEndpointAddress, /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/);
+    this.checkZoneName('dataEndpointAddress', props.endpoint.dataEndpointAddress, ATS_DATA_HOST);
     if (props.endpoint.credentialsEndpoint) {
-      this.checkZoneName('credentialsEndpointAddress', props.endpoint.credentialsEndpointAddress,
-        /^[a-z0-9]+\.credentials\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/);
+      this.checkZoneName('credentialsEndpointAddress', props.endpoint.credentialsEndpointAddress, CREDENTIALS_HOST);
     }
     if (!Token.isUnresolved(ttl.toSeconds()) && (ttl.toSeconds() < 1 || ttl.toSeconds() > 172800)) {
       invalidProp(this, 'ttl', `${ttl.toSeconds()} s is outside what Route 53 accepts`, 'use 1 s to 2 days; 60 s spreads devices over the endpoints quickly');

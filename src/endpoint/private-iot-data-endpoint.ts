@@ -9,7 +9,7 @@ import { invalidProp } from '../private/errors';
 import { DEVICES_PER_ENDPOINT, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
-import { ENDPOINT_SERVICE_NAME, validateIotPorts } from '../private/validation';
+import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, validateIotPorts } from '../private/validation';
 
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
@@ -183,7 +183,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       this.validateDataServiceName(props.dataServiceName, props.dataEndpointAddress);
     }
     if (props.dataEndpointAddress !== undefined) {
-      this.validateHost('dataEndpointAddress', props.dataEndpointAddress, /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
+      this.validateHost('dataEndpointAddress', props.dataEndpointAddress, ATS_DATA_HOST,
         '`aws iot describe-endpoint --endpoint-type iot:Data-ATS` (the `-ats` host; the legacy `iot:Data` host and `iot.<region>.amazonaws.com` do not work over a VPC endpoint)');
     }
     const wantsCredentials = services.some((s) => s.service === IotEndpointService.CREDENTIALS);
@@ -192,7 +192,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
         invalidProp(this, 'credentialsEndpointAddress', `'${props.credentialsEndpointAddress}' is given but no iot.credentials endpoint is requested`,
           'add `{ service: IotEndpointService.CREDENTIALS }` to `services`, or drop credentialsEndpointAddress');
       }
-      this.validateHost('credentialsEndpointAddress', props.credentialsEndpointAddress, /^[a-z0-9]+\.credentials\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/,
+      this.validateHost('credentialsEndpointAddress', props.credentialsEndpointAddress, CREDENTIALS_HOST,
         '`aws iot describe-endpoint --endpoint-type iot:CredentialProvider`');
     }
     for (const s of services) {
