@@ -129,14 +129,14 @@ export class IotLookups extends Construct {
   }
 
   /**
-   * A change made at deployment through the stack's shared AwsCustomResource function: `create` on create and update
-   * (a changed physical id makes CloudFormation delete the old one), `delete` on delete. For APIs CloudFormation has no
+   * A change made at deployment through the stack's shared AwsCustomResource function: `create` on create, `update`
+   * (default `create`) on update (a changed physical id makes CloudFormation delete the old one), `delete` on delete. For APIs CloudFormation has no
    * resource for, such as cross-account hosted zone associations.
    */
   public sdkChange(scope: Construct, id: string, change: SdkChange): cr.AwsCustomResource {
     const resource = new cr.AwsCustomResource(scope, id, {
       onCreate: change.create,
-      onUpdate: change.create,
+      onUpdate: change.update ?? change.create,
       onDelete: change.delete,
       policy: cr.AwsCustomResourcePolicy.fromStatements(change.statements),
       installLatestAwsSdk: false,
@@ -196,6 +196,8 @@ export class IotLookups extends Construct {
 /** An SDK change made at deployment (see `IotLookups.sdkChange`). */
 export interface SdkChange {
   readonly create: cr.AwsSdkCall;
+  /** The call on update (when the change's properties change). Default: `create`. */
+  readonly update?: cr.AwsSdkCall;
   readonly delete: cr.AwsSdkCall;
   /** Least-privilege permissions for both calls. */
   readonly statements: iam.PolicyStatement[];

@@ -147,10 +147,15 @@ export class IotZoneVpcAssociation extends Construct {
       const params = { HostedZoneId: zoneId, VPC: { VPCId: props.vpc.vpcId, VPCRegion: stack.region } };
       const physicalResourceId = cr.PhysicalResourceId.of(`${zoneId}:${props.vpc.vpcId}`);
       const zoneArn = stack.formatArn({ service: 'route53', region: '', account: '', resource: 'hostedzone', resourceName: zoneId });
+      const associate: cr.AwsSdkCall = {
+        service: 'Route53', action: 'associateVPCWithHostedZone', parameters: params, physicalResourceId, assumedRoleArn: props.assumedRoleArn,
+      };
       return lookups.sdkChange(this, `Zone${i + 1}`, {
-        create: {
-          service: 'Route53', action: 'associateVPCWithHostedZone', parameters: params, physicalResourceId, assumedRoleArn: props.assumedRoleArn,
-        },
+        create: associate,
+        // An update that keeps the zone and VPC (e.g. a new assumedRoleArn) re-associates the same pair, which Route 53
+        // answers with ConflictingDomainExists: harmless then. On create that code stays an error, because it also
+        // means another zone of the same name is already on the VPC.
+        update: { ...associate, ignoreErrorCodesMatching: 'ConflictingDomainExists' },
         delete: {
           service: 'Route53',
           action: 'disassociateVPCFromHostedZone',
