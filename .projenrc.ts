@@ -38,7 +38,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkPrivateIot', packageId: 'CdkPrivateIot' },
   publishToGo: { moduleName: 'github.com/cdk-private-iot/cdk-private-iot-go' },
 
+  // The connectivity probe (src/probe) uses mqtt.js; it ships inside our package (jsii needs bundled dependencies).
+  bundledDeps: ['mqtt@^5'],
   devDeps: [
+    // a real MQTT broker in-process for the probe's tests (the last CommonJS line of aedes)
+    'aedes@~0.51.3',
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     'cdk-nag@^3',
