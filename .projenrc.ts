@@ -28,6 +28,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
   depsUpgrade: false,
   integrationTestAutoDiscover: false,
+  // src/**/*.lambda.ts are bundled with esbuild into assets/ (the connectivity canary).
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+  bin: { 'cdk-private-iot': 'lib/probe/cli.js' },
 
   publishToPypi: { distName: 'cdk-private-iot', module: 'cdk_private_iot' },
   publishToMaven: {

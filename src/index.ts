@@ -3,3 +3,4 @@ export * from './dns';
 export * from './front-door';
 export * from './sharing';
 export * from './policy';
+export * from './probe';
