@@ -11,7 +11,7 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { integApp, integEnv } from './integ-helpers';
-import { IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
+import { IotConnectivityCanary, IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
 
 const app: App = integApp();
 const env = integEnv(app, [IotEndpointService.DATA, IotEndpointService.CREDENTIALS]);
@@ -33,6 +33,13 @@ const zone = new IotPrivateHostedZone(stack, 'IotZone', { endpoint });
 const policy = new VpceOnlyIotPolicy(stack, 'DevicePolicy', {
   endpoints: [endpoint],
   publishTopics: ['integ/${iot:Connection.Thing.ThingName}'],
+});
+
+// The connectivity canary in the same VPC: proof from inside that the hostname resolves privately and the ports answer.
+const canary = new IotConnectivityCanary(stack, 'Canary', {
+  vpc,
+  host: endpoint.dataEndpointAddress,
+  expectCidrs: [vpc.vpcCidrBlock],
 });
 
 const integ = new IntegTest(app, 'PrivateDataPath', {
@@ -66,5 +73,18 @@ integ.assertions.awsApiCall('Route53', 'listResourceRecordSets', {
 // The IoT policy only admits connections through the endpoint.
 integ.assertions.awsApiCall('Iot', 'getPolicy', { policyName: policy.policyName })
   .expect(ExpectedResult.objectLike({ policyDocument: ExpectedResult.stringLikeRegexp('aws:SourceVpce') }));
+
+// From inside the VPC: the ATS hostname resolves to the endpoint's private addresses and 8883/443/8443 accept TCP.
+// (TLS without a device certificate depends on the TLS version AWS IoT Core negotiates, so it is not asserted here.)
+integ.assertions.invokeFunction({ functionName: canary.function.functionName })
+  .expect(ExpectedResult.objectLike({
+    Payload: Match.serializedJson(Match.objectLike({
+      host: endpoint.dataEndpointAddress,
+      checks: Match.arrayWith([
+        Match.objectLike({ step: 'dns', ok: true }),
+        Match.objectLike({ step: 'tcp', port: 8883, ok: true }),
+      ]),
+    })),
+  }));
 
 app.synth();
