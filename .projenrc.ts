@@ -83,6 +83,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // --- Example app: the README's main job -------------------------------------------------------
+project.addTask('synth:reference', {
+  description: 'Synthesize the multi-account reference topology offline and print a summary (the README\'s main job)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-reference.ts',
+});
 project.addTask('synth:example', {
   description: 'Synthesize the example app offline and print a summary of what was built',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-example.ts',

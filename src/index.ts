@@ -4,3 +4,4 @@ export * from './front-door';
 export * from './sharing';
 export * from './policy';
 export * from './probe';
+export * from './topology';

@@ -1,0 +1,86 @@
+/**
+ * The reference topology of the AWS IoT blog's multi-account private MQTT architecture, built from this library's
+ * stacks: a network account (device VPC, Transit Gateway, Resolver inbound endpoint, optional VPN), the IoT account
+ * (gatekeeper VPC with the IoT endpoints, zones, policy, endpoint service, optional front door) and consumer accounts.
+ *
+ * Values cross accounts as strings. The ones only a deployment produces (Transit Gateway id, profile id, service
+ * name) are placeholders here, so the topology synthesizes offline; replace them with the outputs of the previous
+ * deployment step (network -> IoT -> network again for the profile association -> consumers).
+ */
+import { App } from 'aws-cdk-lib';
+import { ConsumerAccountStack, IotAccountStack, NetworkAccountStack, ReferenceFrontDoorOptions, ReferenceVpnOptions } from '../src';
+
+/** Placeholder accounts and region of the reference topology (their lookups are in cdk.context.json). */
+export const REFERENCE_REGION = 'eu-west-1';
+export const NETWORK_ACCOUNT = '111111111111';
+export const IOT_ACCOUNT = '222222222222';
+export const CONSUMER_ACCOUNTS = ['333333333333', '444444444444', '555555555555'];
+
+/** Placeholders for values that exist only after a deployment (copy them from the stacks' outputs). */
+export const PLACEHOLDERS = {
+  transitGatewayId: 'tgw-0123456789abcdef0',
+  zoneProfileId: 'rp-0123456789abcdef',
+  serviceName: `com.amazonaws.vpce.${REFERENCE_REGION}.vpce-svc-0123456789abcdef0`,
+  dataEndpointAddress: `a1b2c3d4e5f6g7-ats.iot.${REFERENCE_REGION}.amazonaws.com`,
+  credentialsEndpointAddress: `c1b2c3d4e5f6g7.credentials.iot.${REFERENCE_REGION}.amazonaws.com`,
+};
+
+export const GATEKEEPER_CIDR = '10.10.0.0/16';
+export const DEVICE_CIDR = '10.20.0.0/16';
+export const ON_PREMISES_CIDR = '192.168.0.0/16';
+
+export interface ReferenceTopologyOptions {
+  readonly outdir?: string;
+  readonly context?: Record<string, unknown>;
+  /** @default 1 */
+  readonly consumers?: number;
+  /** @default 2 */
+  readonly maxAzs?: number;
+  /** @default - none */
+  readonly frontDoor?: ReferenceFrontDoorOptions;
+  /** @default - none */
+  readonly vpn?: ReferenceVpnOptions;
+}
+
+export interface ReferenceTopology {
+  readonly app: App;
+  readonly network: NetworkAccountStack;
+  readonly iot: IotAccountStack;
+  readonly consumers: ConsumerAccountStack[];
+}
+
+export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): ReferenceTopology {
+  const app = new App({ outdir: options.outdir, context: options.context });
+  const consumerAccounts = CONSUMER_ACCOUNTS.slice(0, options.consumers ?? 1);
+  const network = new NetworkAccountStack(app, 'Network', {
+    env: { account: NETWORK_ACCOUNT, region: REFERENCE_REGION },
+    deviceCidr: DEVICE_CIDR,
+    gatekeeperCidr: GATEKEEPER_CIDR,
+    iotAccount: IOT_ACCOUNT,
+    onPremisesCidrs: [ON_PREMISES_CIDR],
+    maxAzs: options.maxAzs,
+    zoneProfileId: PLACEHOLDERS.zoneProfileId,
+    vpn: options.vpn,
+  });
+  const iot = new IotAccountStack(app, 'Iot', {
+    env: { account: IOT_ACCOUNT, region: REFERENCE_REGION },
+    gatekeeperCidr: GATEKEEPER_CIDR,
+    deviceCidrs: [DEVICE_CIDR],
+    onPremisesCidrs: [ON_PREMISES_CIDR],
+    maxAzs: options.maxAzs,
+    transitGatewayId: PLACEHOLDERS.transitGatewayId,
+    networkAccount: NETWORK_ACCOUNT,
+    consumerAccounts,
+    frontDoor: options.frontDoor,
+    dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
+    credentialsEndpointAddress: PLACEHOLDERS.credentialsEndpointAddress,
+  });
+  const consumers = consumerAccounts.map((account, i) => new ConsumerAccountStack(app, `Consumer${i + 1}`, {
+    env: { account, region: REFERENCE_REGION },
+    vpcCidr: `10.${30 + i}.0.0/16`,
+    serviceName: PLACEHOLDERS.serviceName,
+    dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
+    maxAzs: options.maxAzs,
+  }));
+  return { app, network, iot, consumers };
+}

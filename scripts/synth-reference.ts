@@ -1,0 +1,37 @@
+/**
+ * The README's main job: synthesize the reference topology offline (lookups from cdk.context.json, placeholder
+ * accounts and cross-account values) and print what was built, per stack and in total.
+ *
+ * Usage: npx projen synth:reference [outdir]   (default outdir: cdk.out.reference)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatSummary, summarizeAssembly } from './summarize-assembly';
+import { buildReferenceTopology, DEVICE_CIDR, GATEKEEPER_CIDR, ON_PREMISES_CIDR, PLACEHOLDERS } from '../examples/reference-topology';
+
+const root = path.join(__dirname, '..');
+const outdir = path.resolve(process.argv[2] ?? path.join(root, 'cdk.out.reference'));
+const context = JSON.parse(fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf-8')) as Record<string, unknown>;
+
+fs.rmSync(outdir, { recursive: true, force: true });
+const started = Date.now();
+const topology = buildReferenceTopology({ outdir, context, consumers: 1, frontDoor: { internetFacing: false } });
+const assembly = topology.app.synth();
+const elapsed = Date.now() - started;
+
+const missing = assembly.manifest.missing ?? [];
+if (missing.length > 0) {
+  process.stderr.write(`Missing context (add to cdk.context.json): ${missing.map((m) => m.key).join(', ')}\n`);
+  process.exit(1);
+}
+process.stdout.write(formatSummary(summarizeAssembly(outdir)) + '\n\n');
+process.stdout.write([
+  'Reference topology',
+  `  IoT hostnames:    ${PLACEHOLDERS.dataEndpointAddress} (data), ${PLACEHOLDERS.credentialsEndpointAddress} (credentials)`,
+  `  Resolve privately: gatekeeper VPC ${GATEKEEPER_CIDR} (IotZones), device VPC ${DEVICE_CIDR} (Route 53 Profile ${PLACEHOLDERS.zoneProfileId}),`,
+  `                    on-premises ${ON_PREMISES_CIDR} (forward to the Resolver inbound endpoint), consumer VPCs (own zones)`,
+  `  Ports 443/8443/8883 open to: ${GATEKEEPER_CIDR}, ${DEVICE_CIDR}, ${ON_PREMISES_CIDR} (endpoint security group and network ACL)`,
+  `  Consumers reach AWS IoT Core through: ${PLACEHOLDERS.serviceName}`,
+  '  Static addresses: the internal front door\'s StaticIpAddresses output (AWS assigns them; pass privateIpAddresses to fix them)',
+  `Synthesized ${assembly.stacks.length} stacks in ${elapsed} ms into ${path.relative(process.cwd(), outdir) || '.'}`,
+].join('\n') + '\n');

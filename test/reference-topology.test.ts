@@ -1,0 +1,75 @@
+/**
+ * The reference topology (examples/reference-topology.ts over src/topology): it synthesizes offline in every variant,
+ * stays within CloudFormation's limits, keeps one lookup function per stack, and passes cross-account values as strings.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildReferenceTopology, PLACEHOLDERS, ReferenceTopologyOptions } from '../examples/reference-topology';
+
+const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.context.json'), 'utf-8'));
+const LOOKUP_FUNCTION = /^AWS679f53fac002430cb0da5b7982bd2287/;
+
+function synth(options: ReferenceTopologyOptions) {
+  const topology = buildReferenceTopology({ context, ...options });
+  const assembly = topology.app.synth();
+  const stacks: Stack[] = [topology.network, topology.iot, ...topology.consumers];
+  return { topology, assembly, stacks, templates: stacks.map((s) => Template.fromStack(s).toJSON()) };
+}
+
+describe.each([
+  ['1 consumer, 2 AZs', { consumers: 1, maxAzs: 2 }],
+  ['3 consumers, 3 AZs, internet-facing front door, VPN', { consumers: 3, maxAzs: 3, frontDoor: { internetFacing: true }, vpn: { customerGatewayIp: '198.51.100.10' } }],
+  ['1 consumer, 3 AZs, internal front door', { consumers: 1, maxAzs: 3, frontDoor: {} }],
+])('reference topology: %s', (_name, options: ReferenceTopologyOptions) => {
+  const { assembly, stacks, templates, topology } = synth(options);
+
+  test('synthesizes offline: every lookup answered by cdk.context.json', () => {
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+    expect(stacks).toHaveLength(2 + (options.consumers ?? 1));
+  });
+
+  test('every stack is far below CloudFormation\'s 500 resources and 200 outputs', () => {
+    for (const template of templates) {
+      expect(Object.keys(template.Resources).length).toBeLessThan(500);
+      expect(Object.keys(template.Outputs ?? {}).length).toBeLessThan(200);
+    }
+  });
+
+  test('one lookup function per stack at most; no cross-stack references between accounts', () => {
+    for (const template of templates) {
+      const functions = Object.entries(template.Resources).filter(([, r]: [string, any]) => r.Type === 'AWS::Lambda::Function').map(([id]) => id);
+      expect(functions.filter((id) => LOOKUP_FUNCTION.test(id)).length).toBeLessThanOrEqual(1);
+      const text = JSON.stringify(template);
+      expect(text).not.toMatch(/Fn::ImportValue|Fn::GetStackOutput/);
+      expect(Object.values(template.Outputs ?? {}).some((o: any) => o.Export)).toBe(false);
+    }
+    for (const stack of stacks) {
+      expect(stack.dependencies).toEqual([]);
+    }
+  });
+
+  test('the gatekeeper VPC: endpoints in every zone, ACL admits only the IoT ports inbound, Transit Gateway routes', () => {
+    const iot = Template.fromStack(topology.iot);
+    const azs = options.maxAzs ?? 2;
+    iot.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-west-1.iot.data' }, 1);
+    const inbound = Object.values(iot.findResources('AWS::EC2::NetworkAclEntry'))
+      .map((r: any) => r.Properties).filter((p) => !p.Egress);
+    expect(new Set(inbound.map((p) => `${p.PortRange.From}-${p.PortRange.To}`))).toEqual(new Set(['443-443', '8443-8443', '8883-8883', '1024-65535']));
+    expect(inbound.filter((p) => p.PortRange.From === 1024).map((p) => p.CidrBlock)).toEqual(['10.10.0.0/16']);
+    iot.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: PLACEHOLDERS.transitGatewayId });
+    // one route per endpoint subnet and destination (device + on-premises)
+    expect(Object.values(iot.findResources('AWS::EC2::Route')).filter((r: any) => r.Properties.TransitGatewayId).length).toBe(azs * 2);
+  });
+
+  test('the network account: Resolver inbound endpoint in two or more zones with DNS from on-premises, Transit Gateway shared with the IoT account', () => {
+    const network = Template.fromStack(topology.network);
+    const [resolver] = Object.values(network.findResources('AWS::Route53Resolver::ResolverEndpoint')) as any[];
+    expect(resolver.Properties.Direction).toBe('INBOUND');
+    expect(resolver.Properties.IpAddresses.length).toBeGreaterThanOrEqual(2);
+    network.hasResourceProperties('AWS::RAM::ResourceShare', { Principals: ['222222222222'] });
+    network.resourceCountIs('AWS::EC2::VPNConnection', options.vpn ? 1 : 0);
+    network.hasResourceProperties('AWS::Route53Profiles::ProfileAssociation', { ProfileId: PLACEHOLDERS.zoneProfileId });
+  });
+});
