@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { formatNagFindings, nagFindings } from './fixtures';
 import { buildReferenceTopology, PLACEHOLDERS, ReferenceTopologyOptions } from '../examples/reference-topology';
 
 const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.context.json'), 'utf-8'));
@@ -61,6 +62,12 @@ describe.each([
     iot.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: PLACEHOLDERS.transitGatewayId });
     // one route per endpoint subnet and destination (device + on-premises)
     expect(Object.values(iot.findResources('AWS::EC2::Route')).filter((r: any) => r.Properties.TransitGatewayId).length).toBe(azs * 2);
+  });
+
+  test('cdk-nag (AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1): no unacknowledged finding in any stack', () => {
+    for (const stack of stacks) {
+      expect(formatNagFindings(nagFindings(stack))).toEqual([]);
+    }
   });
 
   test('the network account: Resolver inbound endpoint in two or more zones with DNS from on-premises, Transit Gateway shared with the IoT account', () => {

@@ -1,6 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { acknowledgeTopologyVpc } from './network';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
 import { IotEndpointServiceConsumer } from '../sharing/iot-endpoint-service-consumer';
 
@@ -51,6 +52,7 @@ export class ConsumerAccountStack extends Stack {
       subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
       flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
+    acknowledgeTopologyVpc(this.vpc);
     this.consumer = new IotEndpointServiceConsumer(this, 'ProviderIot', {
       vpc: this.vpc,
       serviceName: props.serviceName,

@@ -2,7 +2,7 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { attachToTransitGateway, endpointSubnetAcl } from './network';
+import { acknowledgeLoadBalancerSubnets, acknowledgeTopologyVpc, attachToTransitGateway, endpointSubnetAcl } from './network';
 import { IotPrivateHostedZone } from '../dns/iot-private-hosted-zone';
 import { IotEndpointService } from '../endpoint/iot-endpoint-service';
 import { PrivateIotDataEndpoint } from '../endpoint/private-iot-data-endpoint';
@@ -142,11 +142,15 @@ export class IotAccountStack extends Stack {
       natGateways: 0,
       subnetConfiguration: [
         { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-        ...(internetFacing ? [{ name: 'front-door', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 26 }] : []),
+        ...(internetFacing ? [{ name: 'front-door', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 26, mapPublicIpOnLaunch: false }] : []),
       ],
       flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
     const endpointSubnets = { subnetGroupName: 'endpoints' };
+    acknowledgeTopologyVpc(this.gatekeeperVpc);
+    if (internetFacing) {
+      acknowledgeLoadBalancerSubnets(this.gatekeeperVpc, 'front-door');
+    }
 
     this.endpoint = new PrivateIotDataEndpoint(this, 'IotEndpoints', {
       vpc: this.gatekeeperVpc,
@@ -174,6 +178,7 @@ export class IotAccountStack extends Stack {
       service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
       subnets: endpointSubnets,
       securityGroups: [this.endpoint.securityGroup],
+      open: false, // the endpoint security group already admits 443 from the named networks
     });
 
     endpointSubnetAcl(this, 'EndpointAcl', this.gatekeeperVpc, endpointSubnets, [props.gatekeeperCidr, ...props.deviceCidrs, ...onPremises]);

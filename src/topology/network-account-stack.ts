@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
-import { attachToTransitGateway } from './network';
+import { acknowledgeTopologyVpc, attachToTransitGateway } from './network';
 import { invalidProp } from '../private/errors';
 import { IotZoneProfileAssociation } from '../sharing/iot-zone-profile';
 
@@ -98,6 +98,7 @@ export class NetworkAccountStack extends Stack {
       subnetConfiguration: [{ name: 'devices', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
       flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
     });
+    acknowledgeTopologyVpc(this.deviceVpc);
 
     this.transitGateway = new ec2.CfnTransitGateway(this, 'TransitGateway', {
       description: 'Device network to the AWS IoT gatekeeper VPC',
