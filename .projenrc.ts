@@ -87,6 +87,13 @@ project.addTask('synth:reference', {
   description: 'Synthesize the multi-account reference topology offline and print a summary (the README\'s main job)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-reference.ts',
 });
+project.addTask('docs:architecture', {
+  description: 'Redraw docs/architecture.{dot,svg} from the synthesized reference topology (needs Graphviz for the SVG)',
+  steps: [
+    { spawn: 'synth:reference' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/architecture.ts cdk.out.reference' },
+  ],
+});
 project.addTask('synth:example', {
   description: 'Synthesize the example app offline and print a summary of what was built',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-example.ts',

@@ -29,6 +29,13 @@ export const GATEKEEPER_CIDR = '10.10.0.0/16';
 export const DEVICE_CIDR = '10.20.0.0/16';
 export const ON_PREMISES_CIDR = '192.168.0.0/16';
 
+/** What the main job (`npx projen synth:reference`) and the architecture picture show. */
+export const MAIN_JOB_OPTIONS: ReferenceTopologyOptions = {
+  consumers: 1,
+  frontDoor: { internetFacing: false },
+  vpn: { customerGatewayIp: '198.51.100.10' }, // documentation address (TEST-NET-2)
+};
+
 export interface ReferenceTopologyOptions {
   readonly outdir?: string;
   readonly context?: Record<string, unknown>;

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatSummary, summarizeAssembly } from './summarize-assembly';
-import { buildReferenceTopology, DEVICE_CIDR, GATEKEEPER_CIDR, ON_PREMISES_CIDR, PLACEHOLDERS } from '../examples/reference-topology';
+import { buildReferenceTopology, DEVICE_CIDR, GATEKEEPER_CIDR, MAIN_JOB_OPTIONS, ON_PREMISES_CIDR, PLACEHOLDERS } from '../examples/reference-topology';
 
 const root = path.join(__dirname, '..');
 const outdir = path.resolve(process.argv[2] ?? path.join(root, 'cdk.out.reference'));
@@ -15,7 +15,7 @@ const context = JSON.parse(fs.readFileSync(path.join(root, 'cdk.context.json'), 
 
 fs.rmSync(outdir, { recursive: true, force: true });
 const started = Date.now();
-const topology = buildReferenceTopology({ outdir, context, consumers: 1, frontDoor: { internetFacing: false } });
+const topology = buildReferenceTopology({ ...MAIN_JOB_OPTIONS, outdir, context });
 const assembly = topology.app.synth();
 const elapsed = Date.now() - started;
 
