@@ -4,10 +4,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { formatNagFindings, nagFindings } from './fixtures';
 import { buildReferenceTopology, PLACEHOLDERS, ReferenceTopologyOptions } from '../examples/reference-topology';
+import { IotAccountStack, NetworkAccountStack } from '../src';
 
 const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.context.json'), 'utf-8'));
 const LOOKUP_FUNCTION = /^AWS679f53fac002430cb0da5b7982bd2287/;
@@ -78,5 +79,44 @@ describe.each([
     network.hasResourceProperties('AWS::RAM::ResourceShare', { Principals: ['222222222222'] });
     network.resourceCountIs('AWS::EC2::VPNConnection', options.vpn ? 1 : 0);
     network.hasResourceProperties('AWS::Route53Profiles::ProfileAssociation', { ProfileId: PLACEHOLDERS.zoneProfileId });
+  });
+});
+
+describe('reference topology in one account (the integ test\'s layout)', () => {
+  test('no RAM share, zones associated with the device VPC directly, any consumer with acceptance, device canary', () => {
+    const app = new App({ context });
+    const env = { account: '222222222222', region: 'eu-west-1' };
+    const network = new NetworkAccountStack(app, 'Network', {
+      env,
+      deviceCidr: '10.20.0.0/16',
+      gatekeeperCidr: '10.10.0.0/16',
+      iotAccount: env.account,
+      canaryHost: PLACEHOLDERS.dataEndpointAddress,
+    });
+    const iot = new IotAccountStack(app, 'Iot', {
+      env,
+      gatekeeperCidr: '10.10.0.0/16',
+      deviceCidrs: ['10.20.0.0/16'],
+      transitGatewayId: network.transitGateway.ref,
+      associatedVpcs: [network.deviceVpc],
+      allowAnyConsumer: true,
+      dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
+    });
+    const networkTemplate = Template.fromStack(network);
+    networkTemplate.resourceCountIs('AWS::RAM::ResourceShare', 0);
+    // the device VPC's canary may reach the gatekeeper CIDR on the IoT ports only
+    expect(network.canary).toBeDefined();
+    const canaryGroup = networkTemplate.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('connectivity canary') },
+    });
+    const egress = (Object.values(canaryGroup)[0] as any).Properties.SecurityGroupEgress
+      .filter((r: any) => r.IpProtocol === 'tcp' && r.FromPort !== 53).map((r: any) => `${r.FromPort} ${r.CidrIp}`).sort();
+    expect(egress).toEqual(['443 10.10.0.0/16', '8443 10.10.0.0/16', '8883 10.10.0.0/16']);
+    const iotTemplate = Template.fromStack(iot);
+    const [zone] = Object.values(iotTemplate.findResources('AWS::Route53::HostedZone'))
+      .filter((z: any) => z.Properties.Name === `${PLACEHOLDERS.dataEndpointAddress}.`) as any[];
+    expect(zone.Properties.VPCs).toHaveLength(2);
+    iotTemplate.hasResourceProperties('AWS::EC2::VPCEndpointServicePermissions', { AllowedPrincipals: ['*'] });
+    iotTemplate.hasResourceProperties('AWS::EC2::VPCEndpointService', { AcceptanceRequired: true });
   });
 });

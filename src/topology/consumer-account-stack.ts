@@ -19,6 +19,12 @@ export interface ConsumerAccountStackProps extends StackProps {
   readonly dataEndpointAddress: string;
 
   /**
+   * The zones (of this account) that offer the IoT account's endpoint service.
+   * @default - looked up (when serviceName is a literal and the stack has a concrete env)
+   */
+  readonly supportedAvailabilityZones?: string[];
+
+  /**
    * Availability zones of the consumer VPC.
    * @default 2
    */
@@ -57,6 +63,7 @@ export class ConsumerAccountStack extends Stack {
       vpc: this.vpc,
       serviceName: props.serviceName,
       dataEndpointAddress: props.dataEndpointAddress,
+      supportedAvailabilityZones: props.supportedAvailabilityZones,
     });
     this.canary = new IotConnectivityCanary(this, 'Canary', {
       vpc: this.vpc,

@@ -75,6 +75,20 @@ export interface IotAccountStackProps extends StackProps {
   readonly consumerAccounts?: string[];
 
   /**
+   * Let any AWS account request a connection to the endpoint service (each request still needs acceptance), e.g. when
+   * one sandbox account plays every role.
+   * @default false
+   */
+  readonly allowAnyConsumer?: boolean;
+
+  /**
+   * VPCs of this account (other than the gatekeeper VPC) that resolve the IoT hostnames privately, e.g. the device VPC
+   * when one account plays every role.
+   * @default - none
+   */
+  readonly associatedVpcs?: ec2.IVpc[];
+
+  /**
    * A static-IP front door in front of the endpoints.
    * @default - none
    */
@@ -186,7 +200,7 @@ export class IotAccountStack extends Stack {
       attachToTransitGateway(this, 'TransitGateway', this.gatekeeperVpc, endpointSubnets, props.transitGatewayId, [...props.deviceCidrs, ...onPremises]);
     }
 
-    this.zone = new IotPrivateHostedZone(this, 'IotZones', { endpoint: this.endpoint });
+    this.zone = new IotPrivateHostedZone(this, 'IotZones', { endpoint: this.endpoint, vpcs: [this.gatekeeperVpc, ...(props.associatedVpcs ?? [])] });
     this.policy = new VpceOnlyIotPolicy(this, 'DevicePolicy', { endpoints: [this.endpoint] });
 
     if (props.networkAccount) {
@@ -196,11 +210,12 @@ export class IotAccountStack extends Stack {
       });
       new CfnOutput(this, 'ZoneProfileId', { value: this.zoneProfile.profileId, description: 'Route 53 Profile id for the network account' });
     }
-    if (props.consumerAccounts && props.consumerAccounts.length > 0) {
+    if ((props.consumerAccounts && props.consumerAccounts.length > 0) || props.allowAnyConsumer) {
       this.endpointService = new CrossAccountIotEndpointService(this, 'IotEndpointService', {
         endpoint: this.endpoint,
         subnets: endpointSubnets,
         allowedAccounts: props.consumerAccounts,
+        allowAnyPrincipal: props.allowAnyConsumer,
       });
     }
     if (props.frontDoor) {

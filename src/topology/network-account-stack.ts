@@ -5,6 +5,7 @@ import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
 import { acknowledgeTopologyVpc, attachToTransitGateway } from './network';
 import { invalidProp } from '../private/errors';
+import { IotConnectivityCanary } from '../probe/connectivity-canary';
 import { IotZoneProfileAssociation } from '../sharing/iot-zone-profile';
 
 /**
@@ -31,7 +32,7 @@ export interface NetworkAccountStackProps extends StackProps {
   /** CIDR of the IoT account's gatekeeper VPC (routed through the Transit Gateway). */
   readonly gatekeeperCidr: string;
 
-  /** The IoT account, with which the Transit Gateway is shared (AWS RAM). */
+  /** The IoT account, with which the Transit Gateway is shared (AWS RAM; nothing is shared when it is this account). */
   readonly iotAccount: string;
 
   /**
@@ -51,6 +52,12 @@ export interface NetworkAccountStackProps extends StackProps {
    * @default - no association yet (deploy the IoT account, then pass its output)
    */
   readonly zoneProfileId?: string;
+
+  /**
+   * Run a connectivity canary in the device VPC against this IoT hostname (the IoT account's IotDataEndpoint output).
+   * @default - no canary
+   */
+  readonly canaryHost?: string;
 
   /**
    * A Site-to-Site VPN attachment to the Transit Gateway.
@@ -79,6 +86,11 @@ export class NetworkAccountStack extends Stack {
   public readonly transitGateway: ec2.CfnTransitGateway;
   public readonly resolverEndpoint: route53resolver.CfnResolverEndpoint;
   public readonly resolverSecurityGroup: ec2.SecurityGroup;
+  /**
+   * The connectivity canary in the device VPC.
+   * @default - none (no canaryHost)
+   */
+  public readonly canary?: IotConnectivityCanary;
 
   constructor(scope: Construct, id: string, props: NetworkAccountStackProps) {
     super(scope, id, props);
@@ -87,9 +99,8 @@ export class NetworkAccountStack extends Stack {
     if (maxAzs < 2) {
       invalidProp(this, 'maxAzs', `${maxAzs} is below 2, but a Route 53 Resolver inbound endpoint needs addresses in two zones`, 'use 2 or more');
     }
-    if (!Token.isUnresolved(props.iotAccount) && !Token.isUnresolved(this.account) && props.iotAccount === this.account) {
-      invalidProp(this, 'iotAccount', `${props.iotAccount} is this account`, 'deploy the IoT and network stacks to their own accounts, or attach the VPCs directly');
-    }
+    // One account may play both roles (a sandbox, the integ test): then there is nothing to share.
+    const sameAccount = !Token.isUnresolved(props.iotAccount) && !Token.isUnresolved(this.account) && props.iotAccount === this.account;
 
     this.deviceVpc = new ec2.Vpc(this, 'DeviceVpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.deviceCidr),
@@ -107,12 +118,14 @@ export class NetworkAccountStack extends Stack {
       defaultRouteTablePropagation: 'enable',
       dnsSupport: 'enable',
     });
-    new ram.CfnResourceShare(this, 'TransitGatewayShare', {
-      name: `${this.stackName}-transit-gateway`,
-      resourceArns: [this.formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: this.transitGateway.ref })],
-      principals: [props.iotAccount],
-      allowExternalPrincipals: false,
-    });
+    if (!sameAccount) {
+      new ram.CfnResourceShare(this, 'TransitGatewayShare', {
+        name: `${this.stackName}-transit-gateway`,
+        resourceArns: [this.formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: this.transitGateway.ref })],
+        principals: [props.iotAccount],
+        allowExternalPrincipals: false,
+      });
+    }
     attachToTransitGateway(this, 'DeviceAttachment', this.deviceVpc, { subnetGroupName: 'devices' }, this.transitGateway.ref, [props.gatekeeperCidr]);
 
     // On-premises resolvers forward the IoT names (the ATS and credentials hosts) to these addresses.
@@ -146,6 +159,13 @@ export class NetworkAccountStack extends Stack {
     }
     if (props.zoneProfileId) {
       new IotZoneProfileAssociation(this, 'IotZones', { profileId: props.zoneProfileId, vpc: this.deviceVpc });
+    }
+    if (props.canaryHost) {
+      this.canary = new IotConnectivityCanary(this, 'Canary', {
+        vpc: this.deviceVpc,
+        host: props.canaryHost,
+        expectCidrs: [props.gatekeeperCidr],
+      });
     }
 
     new CfnOutput(this, 'TransitGatewayId', { value: this.transitGateway.ref, description: 'Pass to the IoT account (transitGatewayId)' });
