@@ -32,7 +32,7 @@ export const ON_PREMISES_CIDR = '192.168.0.0/16';
 /** What the main job (`npx projen synth:reference`) and the architecture picture show. */
 export const MAIN_JOB_OPTIONS: ReferenceTopologyOptions = {
   consumers: 1,
-  frontDoor: { internetFacing: false },
+  frontDoor: { internetFacing: true, clientCidrs: ['203.0.113.0/24'] }, // documentation addresses (TEST-NET-3)
   vpn: { customerGatewayIp: '198.51.100.10' }, // documentation address (TEST-NET-2)
 };
 

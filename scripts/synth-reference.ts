@@ -32,6 +32,6 @@ process.stdout.write([
   `                    on-premises ${ON_PREMISES_CIDR} (forward to the Resolver inbound endpoint), consumer VPCs (own zones)`,
   `  Ports 443/8443/8883 open to: ${GATEKEEPER_CIDR}, ${DEVICE_CIDR}, ${ON_PREMISES_CIDR} (endpoint security group and network ACL)`,
   `  Consumers reach AWS IoT Core through: ${PLACEHOLDERS.serviceName}`,
-  '  Static addresses: the internal front door\'s StaticIpAddresses output (AWS assigns them; pass privateIpAddresses to fix them)',
+  '  Static addresses: the front door\'s StaticIpAddresses and ElasticIpAllocationIds outputs (Iot stack), open to 203.0.113.0/24',
   `Synthesized ${assembly.stacks.length} stacks in ${elapsed} ms into ${path.relative(process.cwd(), outdir) || '.'}`,
 ].join('\n') + '\n');
