@@ -202,3 +202,25 @@ export function formatNagFindings(findings: NagFinding[]): string[] {
 export function contextKey(scope: IConstruct, provider: string, props: Record<string, string> = {}): string {
   return ContextProvider.getKey(scope, { provider, props }).key;
 }
+
+/** The parsed `Create` call of a Custom::AWS resource; tokens spliced into its JSON come back as the intrinsics. */
+export function createCall(resource: { Properties?: any }): any {
+  const create = resource.Properties.Create;
+  if (typeof create === 'string') {
+    return JSON.parse(create);
+  }
+  const [separator, parts] = create['Fn::Join'] as [string, unknown[]];
+  expect(separator).toBe('');
+  const tokens: unknown[] = [];
+  const text = parts.map((p) => {
+    if (typeof p === 'string') {
+      return p;
+    }
+    tokens.push(p);
+    return `@@TOKEN${tokens.length - 1}@@`;
+  }).join('');
+  return JSON.parse(text, (_key, value) => {
+    const m = typeof value === 'string' ? /^@@TOKEN(\d+)@@$/.exec(value) : null;
+    return m ? tokens[Number(m[1])] : value;
+  });
+}

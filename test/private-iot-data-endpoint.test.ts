@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import {
-  concreteApp, contextKey, envAgnosticStack, formatNagFindings, lambdaCount, nagFindings, resourcesOfType,
-  TEST_ACCOUNT, TEST_REGION, templateOf, testStack, testVpc, TestVpcProps,
+  concreteApp, contextKey, createCall, envAgnosticStack, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf,
+  TEST_ACCOUNT, TEST_REGION, testStack, testVpc, TestVpcProps,
 } from './fixtures';
 import { IotEndpointService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src';
 
@@ -41,27 +41,6 @@ function endpointsOf(template: Template, shortName: string): Resources {
     .filter(([, r]) => JSON.stringify(r.Properties.ServiceName).includes(`.${shortName}"`)));
 }
 
-/** The parsed `Create` call of a Custom::AWS resource; tokens spliced into its JSON come back as the intrinsics. */
-function createCall(resource: { Properties?: any }): any {
-  const create = resource.Properties.Create;
-  if (typeof create === 'string') {
-    return JSON.parse(create);
-  }
-  const [separator, parts] = create['Fn::Join'] as [string, unknown[]];
-  expect(separator).toBe('');
-  const tokens: unknown[] = [];
-  const text = parts.map((p) => {
-    if (typeof p === 'string') {
-      return p;
-    }
-    tokens.push(p);
-    return `@@TOKEN${tokens.length - 1}@@`;
-  }).join('');
-  return JSON.parse(text, (_key, value) => {
-    const m = typeof value === 'string' ? /^@@TOKEN(\d+)@@$/.exec(value) : null;
-    return m ? tokens[Number(m[1])] : value;
-  });
-}
 
 function customAws(template: Template): Array<[string, any]> {
   return Object.entries(template.findResources('Custom::AWS')).map(([id, r]) => [id, createCall(r)]);

@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  concreteApp, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf, testStack, testVpc, TestVpcProps,
+  concreteApp, createCall, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf, testStack, testVpc, TestVpcProps,
 } from './fixtures';
 import {
   IotDomainServiceType, PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor, StaticIpIotFrontDoorProps,
@@ -102,27 +102,6 @@ function byPort(template: Template, type: string, port: number): string[] {
   return Object.entries(resources(template, type)).filter(([, r]) => r.Properties.Port === port).map(([id]) => id);
 }
 
-/** The parsed `Create` call of a Custom::AWS resource; tokens spliced into its JSON come back as the intrinsics. */
-function createCall(resource: { Properties?: any }): any {
-  const create = resource.Properties.Create;
-  if (typeof create === 'string') {
-    return JSON.parse(create);
-  }
-  const [separator, parts] = create['Fn::Join'] as [string, unknown[]];
-  expect(separator).toBe('');
-  const tokens: unknown[] = [];
-  const text = parts.map((p) => {
-    if (typeof p === 'string') {
-      return p;
-    }
-    tokens.push(p);
-    return `@@TOKEN${tokens.length - 1}@@`;
-  }).join('');
-  return JSON.parse(text, (_key, value) => {
-    const m = typeof value === 'string' ? /^@@TOKEN(\d+)@@$/.exec(value) : null;
-    return m ? tokens[Number(m[1])] : value;
-  });
-}
 
 /** A host address inside an IPv4 CIDR (`10.0.3.0/24`, 10 -> `10.0.3.10`). */
 function hostIn(cidr: string, host: number): string {
