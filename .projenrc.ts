@@ -94,6 +94,11 @@ project.addTask('docs:architecture', {
     { exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/architecture.ts cdk.out.reference' },
   ],
 });
+project.addTask('bench', {
+  description: 'Synthesis benchmarks (overhead and scale sweep); writes docs/benchmarks.md',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/bench.ts --out docs/benchmarks.md',
+  receiveArgs: true,
+});
 project.addTask('synth:example', {
   description: 'Synthesize the example app offline and print a summary of what was built',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-example.ts',
