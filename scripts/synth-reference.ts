@@ -4,26 +4,13 @@
  *
  * Usage: npx projen synth:reference [outdir]   (default outdir: cdk.out.reference)
  */
-import * as fs from 'fs';
 import * as path from 'path';
+import { synthOffline } from './offline-synth';
 import { formatSummary, summarizeAssembly } from './summarize-assembly';
 import { buildReferenceTopology, DEVICE_CIDR, GATEKEEPER_CIDR, MAIN_JOB_OPTIONS, ON_PREMISES_CIDR, PLACEHOLDERS } from '../examples/reference-topology';
 
-const root = path.join(__dirname, '..');
-const outdir = path.resolve(process.argv[2] ?? path.join(root, 'cdk.out.reference'));
-const context = JSON.parse(fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf-8')) as Record<string, unknown>;
-
-fs.rmSync(outdir, { recursive: true, force: true });
-const started = Date.now();
-const topology = buildReferenceTopology({ ...MAIN_JOB_OPTIONS, outdir, context });
-const assembly = topology.app.synth();
-const elapsed = Date.now() - started;
-
-const missing = assembly.manifest.missing ?? [];
-if (missing.length > 0) {
-  process.stderr.write(`Missing context (add to cdk.context.json): ${missing.map((m) => m.key).join(', ')}\n`);
-  process.exit(1);
-}
+const { outdir, assembly, elapsedMs: elapsed } = synthOffline(
+  (out, context) => buildReferenceTopology({ ...MAIN_JOB_OPTIONS, outdir: out, context }).app, 'cdk.out.reference');
 process.stdout.write(formatSummary(summarizeAssembly(outdir)) + '\n\n');
 process.stdout.write([
   'Reference topology',

@@ -420,13 +420,7 @@ function checkTls(address: string, port: number, s: Settings): Promise<Outcome> 
     let stage = 'handshake';
     const data: Record<string, unknown> = { sni: s.host, offeredAlpn: alpn ?? [] };
     const connectOptions: tls.ConnectionOptions = {
-      host: address,
-      port: dial,
-      servername: s.host,
-      ca: s.ca,
-      cert: s.cert,
-      key: s.key,
-      ALPNProtocols: alpn,
+      ...tlsTarget(s, address, dial, port),
       // verified below, so that the report can show the certificate the server presented
       rejectUnauthorized: false,
     };
@@ -624,13 +618,7 @@ function checkMqtt(address: string, port: number, s: Settings): Promise<Outcome>
     }, s.timeoutMs);
     const options: IClientOptions = {
       protocol: 'mqtts',
-      host: address,
-      port: dial,
-      servername: s.host,
-      ca: s.ca,
-      cert: s.cert,
-      key: s.key,
-      ALPNProtocols: port === 443 ? [MQTT_ALPN] : undefined,
+      ...tlsTarget(s, address, dial, port),
       rejectUnauthorized: true,
       protocolVersion: 4,
       clientId: s.clientId,
@@ -739,4 +727,17 @@ function errorCode(e: unknown): string {
   const code = (e as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' || typeof code === 'number') return String(code);
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Where and how the TLS and MQTT steps connect: the address, SNI = the IoT hostname, trust, client certificate, ALPN on 443. */
+function tlsTarget(s: Settings, address: string, dial: number, port: number) {
+  return {
+    host: address,
+    port: dial,
+    servername: s.host,
+    ca: s.ca,
+    cert: s.cert,
+    key: s.key,
+    ALPNProtocols: port === 443 ? [MQTT_ALPN] : undefined,
+  };
 }
