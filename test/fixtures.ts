@@ -224,3 +224,13 @@ export function createCall(resource: { Properties?: any }): any {
     return m ? tokens[Number(m[1])] : value;
   });
 }
+
+/** The error `fn` throws (the test fails if it throws nothing). */
+export function thrown(fn: () => unknown): any {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error, but nothing was thrown');
+}

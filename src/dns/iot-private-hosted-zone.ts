@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
 import { MAX_WEIGHTED_RECORDS_PER_NAME } from '../private/limits';
+import { checkStackLimits } from '../private/stack-limits';
 import { ATS_DATA_HOST, CREDENTIALS_HOST } from '../private/validation';
 
 /**
@@ -147,6 +148,11 @@ export class IotPrivateHostedZone extends Construct {
     }
     this.associated.push(vpcs[0]);
     vpcs.slice(1).forEach((vpc) => this.addVpc(vpc));
+    checkStackLimits(this, {
+      prop: 'recordStyle',
+      detail: `recordStyle ${this.recordStyle}: ${this.dataRecords.length + this.credentialsRecords.length} records`,
+      fix: 'move the zone into a stack of its own (pass it the endpoint)',
+    });
   }
 
   /** The VPCs the zones are associated with. */

@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import { IotEndpointService } from './iot-endpoint-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
 import { invalidProp } from '../private/errors';
-import { DEVICES_PER_ENDPOINT, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
+import { DEVICES_PER_ENDPOINT, INTERFACE_ENDPOINTS_PER_VPC, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
-import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, validateIotPorts } from '../private/validation';
+import { checkStackLimits } from '../private/stack-limits';
+import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, validateIotPorts, validateQuota } from '../private/validation';
 
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
@@ -91,6 +92,14 @@ export interface PrivateIotDataEndpointProps {
    * @default 100000
    */
   readonly expectedDevices?: number;
+
+  /**
+   * Your account's AWS PrivateLink quota "Interface and Gateway Load Balancer endpoints per VPC". Synthesis fails when
+   * this construct alone needs more endpoints in the VPC (one per 100,000 devices, plus `iot.credentials` and
+   * `greengrass`); after AWS raised the quota for you, set the new value here.
+   * @default 50
+   */
+  readonly interfaceEndpointQuota?: number;
 
   /**
    * The MQTT keep-alive interval the fleet uses. AWS IoT Core lowers keep-alive values above 230 seconds on
@@ -178,6 +187,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const services = this.validateServices(props.services ?? []);
     this.ports = validateIotPorts(this, props.ports);
     const endpointCount = this.validateDevices(props.expectedDevices);
+    this.validateEndpointQuota(endpointCount + services.length - 1, props.expectedDevices, props.interfaceEndpointQuota);
     this.mqttKeepAlive = this.validateKeepAlive(props.mqttKeepAlive);
     if (props.dataServiceName !== undefined) {
       this.validateDataServiceName(props.dataServiceName, props.dataEndpointAddress);
@@ -238,6 +248,11 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
 
     this.givenDataEndpointAddress = props.dataEndpointAddress;
     this.givenCredentialsEndpointAddress = props.credentialsEndpointAddress;
+    checkStackLimits(this, {
+      prop: 'expectedDevices',
+      detail: `expectedDevices ${props.expectedDevices ?? DEVICES_PER_ENDPOINT}: ${endpointCount} iot.data endpoints x ${this.subnets.length} zones`,
+      fix: 'lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack',
+    });
   }
 
   /**
@@ -420,6 +435,15 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       invalidProp(this, 'expectedDevices', `${n} is not a positive whole number`, 'give the number of devices connected at the same time, e.g. 250000');
     }
     return Math.ceil(n / DEVICES_PER_ENDPOINT);
+  }
+
+  private validateEndpointQuota(endpoints: number, devices: number | undefined, quota: number | undefined): void {
+    const limit = validateQuota(this, 'interfaceEndpointQuota', quota, INTERFACE_ENDPOINTS_PER_VPC);
+    if (endpoints > limit) {
+      invalidProp(this, 'expectedDevices', `${devices ?? DEVICES_PER_ENDPOINT} needs ${endpoints} interface endpoints in one VPC, more than the `
+        + `${limit} of the quota "Interface and Gateway Load Balancer endpoints per VPC"`,
+      'split the fleet across VPCs (a PrivateIotDataEndpoint each), or have AWS raise the quota and set interfaceEndpointQuota to the new value');
+    }
   }
 
   private validateKeepAlive(keepAlive: Duration | undefined): Duration {

@@ -10,10 +10,11 @@ import { Construct } from 'constructs';
 import { IotCustomDomain, IotCustomDomainOptions, validateCustomDomain } from './custom-domain';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
-import { MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
+import { MAX_MQTT_KEEP_ALIVE_SECONDS, NLB_TARGETS_PER_TARGET_GROUP, NLB_TARGETS_PER_ZONE } from '../private/limits';
 import { IotLookups } from '../private/lookups';
 import { acknowledge, acknowledgeIntrinsicPeers } from '../private/nag';
-import { validateIotPorts } from '../private/validation';
+import { checkStackLimits } from '../private/stack-limits';
+import { validateIotPorts, validateQuota } from '../private/validation';
 
 /** NLB TCP idle timeout range (seconds) and the AWS default. */
 const MIN_IDLE_TIMEOUT_SECONDS = 60;
@@ -113,6 +114,22 @@ export interface StaticIpIotFrontDoorProps {
    * @default false
    */
   readonly globalAccelerator?: boolean;
+
+  /**
+   * Your account's Elastic Load Balancing quota "Targets per Availability Zone per Network Load Balancer". Every
+   * listener port registers every endpoint interface once, and with cross-zone load balancing on the quota caps the
+   * whole load balancer, so synthesis fails above `ports x interfaces`; after AWS raised the quota, set the new value.
+   * (The 3,000 targets per load balancer quota cannot be reached before this one at its default.)
+   * @default 500
+   */
+  readonly targetsPerZoneQuota?: number;
+
+  /**
+   * Your account's Elastic Load Balancing quota "Targets per Target Group per Region" (IP targets): each target group
+   * holds every endpoint interface.
+   * @default 1000
+   */
+  readonly targetsPerTargetGroupQuota?: number;
 }
 
 /**
@@ -185,6 +202,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     const idleTimeout = this.validateIdleTimeout(props.idleTimeout);
     const subnets = this.selectSubnets(props, internetFacing, crossZoneEnabled);
     this.validateAddresses(props, internetFacing, subnets);
+    this.validateTargets(props, crossZoneEnabled);
     if (props.customDomain) {
       validateCustomDomain(this, props.customDomain);
     }
@@ -277,6 +295,11 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       this.listeners.push(listener);
     }
     this.acknowledgeFindings(internetFacing, clientPeers);
+    checkStackLimits(this, {
+      prop: 'ports',
+      detail: `ports [${this.ports.join(', ')}]: ${this.ports.length} listeners and target groups`,
+      fix: 'move the front door into a stack of its own (pass it the endpoint)',
+    });
 
     // --- optional accelerator and custom domain ----------------------------------------------------------
     if (props.globalAccelerator) {
@@ -322,6 +345,28 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     }
   }
 
+
+  private validateTargets(props: StaticIpIotFrontDoorProps, crossZoneEnabled: boolean): void {
+    const perZoneQuota = validateQuota(this, 'targetsPerZoneQuota', props.targetsPerZoneQuota, NLB_TARGETS_PER_ZONE);
+    const perGroupQuota = validateQuota(this, 'targetsPerTargetGroupQuota', props.targetsPerTargetGroupQuota, NLB_TARGETS_PER_TARGET_GROUP);
+    const endpoint = props.endpoint;
+    const interfaces = endpoint.dataEndpoints.length * endpoint.networkInterfacesPerEndpoint;
+    const what = `${interfaces} endpoint interfaces (${endpoint.dataEndpoints.length} endpoints x ${endpoint.networkInterfacesPerEndpoint} zones)`;
+    const smaller = 'give part of the fleet its own PrivateIotDataEndpoint and front door';
+    if (interfaces > perGroupQuota) {
+      invalidProp(this, 'endpoint', `has ${what}, and each target group would hold all of them, more than the ${perGroupQuota} `
+        + 'of the quota "Targets per Target Group per Region"', `${smaller}, or have AWS raise the quota and set targetsPerTargetGroupQuota`);
+    }
+    // A target registered with N target groups counts N times; cross-zone makes the per-zone quota load balancer wide.
+    const counted = this.ports.length * (crossZoneEnabled ? interfaces : endpoint.dataEndpoints.length);
+    if (counted > perZoneQuota) {
+      invalidProp(this, 'ports', `[${this.ports.join(', ')}] x ${crossZoneEnabled ? what : `${endpoint.dataEndpoints.length} endpoint interfaces per zone`} `
+        + `= ${counted} targets${crossZoneEnabled ? ' (cross-zone, so counted for the whole load balancer)' : ' per zone'}, more than the ${perZoneQuota} `
+        + 'of the quota "Targets per Availability Zone per Network Load Balancer"',
+      `listen on fewer ports, ${smaller}${crossZoneEnabled ? ', set crossZoneEnabled: false (the quota then counts each zone alone)' : ''}, `
+        + 'or have AWS raise the quota and set targetsPerZoneQuota');
+    }
+  }
 
   private validateIdleTimeout(idleTimeout: Duration | undefined): Duration {
     const value = idleTimeout ?? Duration.seconds(DEFAULT_IDLE_TIMEOUT_SECONDS);

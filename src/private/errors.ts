@@ -32,7 +32,8 @@ export function invalidProp(scope: IConstruct, prop: string, problem: string, fi
   throw new CdkPrivateIotError(scope, prop, `${prop} ${problem}; ${fix}`);
 }
 
-function kindOf(scope: IConstruct): string {
+/** The class name of a construct, for messages: `PrivateIotDataEndpoint`. */
+export function kindOf(scope: IConstruct): string {
   const name = scope.constructor?.name;
   return name && name !== 'Object' ? name : 'Construct';
 }

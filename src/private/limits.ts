@@ -9,3 +9,15 @@ export const IOT_ENDPOINT_PORTS: readonly number[] = [443, 8443, 8883];
 
 /** Route 53 answers with at most this many weighted records of one name and type. */
 export const MAX_WEIGHTED_RECORDS_PER_NAME = 100;
+
+/** AWS PrivateLink quota "Interface and Gateway Load Balancer endpoints per VPC" (adjustable; default). */
+export const INTERFACE_ENDPOINTS_PER_VPC = 50;
+
+/**
+ * Elastic Load Balancing quota "Targets per Availability Zone per Network Load Balancer" (adjustable; default). A target
+ * registered with N target groups counts N times; with cross-zone load balancing on, it caps the whole load balancer.
+ */
+export const NLB_TARGETS_PER_ZONE = 500;
+
+/** Elastic Load Balancing quota "Targets per Target Group per Region" for IP targets (adjustable; default). */
+export const NLB_TARGETS_PER_TARGET_GROUP = 1_000;

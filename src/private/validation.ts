@@ -21,6 +21,17 @@ export function validateIotPorts(scope: IConstruct, ports: number[] | undefined)
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
+/**
+ * An adjustable AWS quota the user may have had raised: the given value (a positive whole number) or the default.
+ */
+export function validateQuota(scope: IConstruct, prop: string, value: number | undefined, defaultValue: number): number {
+  const quota = value ?? defaultValue;
+  if (!Number.isInteger(quota) || quota < 1) {
+    invalidProp(scope, prop, `${quota} is not a positive whole number`, `give your account's quota, or omit ${prop} for the default ${defaultValue}`);
+  }
+  return quota;
+}
+
 /** A PrivateLink endpoint service name, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. */
 export const ENDPOINT_SERVICE_NAME = /^(cn\.)?com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{17}$/;
 

@@ -67,6 +67,18 @@ export interface CrossAccountIotEndpointServiceProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * Your account's quota "Targets per Availability Zone per Network Load Balancer" (see `StaticIpIotFrontDoor`).
+   * @default 500
+   */
+  readonly targetsPerZoneQuota?: number;
+
+  /**
+   * Your account's quota "Targets per Target Group per Region" (see `StaticIpIotFrontDoor`).
+   * @default 1000
+   */
+  readonly targetsPerTargetGroupQuota?: number;
 }
 
 /**
@@ -135,6 +147,8 @@ export class CrossAccountIotEndpointService extends Construct {
       subnets: props.subnets,
       ports: props.ports,
       deletionProtection: props.deletionProtection,
+      targetsPerZoneQuota: props.targetsPerZoneQuota,
+      targetsPerTargetGroupQuota: props.targetsPerTargetGroupQuota,
     });
     // PrivateLink traffic arrives from the load balancer's own addresses, not the consumers': the security group's
     // inbound rules (VPC CIDR) would drop it, so they apply to traffic from inside the VPC only.
