@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // tests run aws-cdk-lib's AwsCustomResource handler against mocked AWS SDK v3 clients
     '@aws-sdk/client-route-53@^3',
     'aws-sdk-client-mock@^4',
+    // property-based tests: random valid and invalid configurations of every construct
+    'fast-check@^4',
     '@types/node@^20',
     'typescript@~5.9.0',
   ],

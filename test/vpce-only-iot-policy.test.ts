@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
+import { thrown } from './fixtures';
 import { VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
 
 const THING = '${iot:Connection.Thing.ThingName}';
@@ -436,7 +437,10 @@ describe('validation', () => {
     expect(() => Template.fromStack(small)).not.toThrow();
     const big = newStack(stackProps);
     new VpceOnlyIotPolicy(big, 'Policy', { vpcEndpointIds: [VPCE_A], publishTopics: topics(40) });
-    expect(() => Template.fromStack(big)).toThrow(/policy document has at least \d+ characters.*2048.*; use fewer or wildcard topics/);
+    const error = thrown(() => Template.fromStack(big));
+    expect(error.name).toBe('CdkPrivateIotError');
+    expect(error.prop).toBe('publishTopics');
+    expect(error.message).toMatch(/publishTopics \(40 entries\) make the policy document at least \d+ characters.*2048.*; use fewer or wildcard topics/);
   });
 
   test('an endpoint whose VPC is not among the source VPCs fails at synth', () => {
@@ -444,8 +448,10 @@ describe('validation', () => {
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC);
     const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 1);
     new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [iotEndpoint], sourceVpcIds: ['vpc-11112222'] });
-    expect(() => Template.fromStack(stack))
-      .toThrow(/endpoints contains Stack\/Iot, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs.*; add vpc-0a1b2c3d4e5f67890 to sourceVpcIds/);
+    const error = thrown(() => Template.fromStack(stack));
+    expect(error.name).toBe('CdkPrivateIotError');
+    expect(error.prop).toBe('endpoints');
+    expect(error.message).toMatch(/endpoints contains Stack\/Iot, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs.*; add vpc-0a1b2c3d4e5f67890 to sourceVpcIds/);
   });
 
   test('an endpoint whose VPC is among the source VPCs synthesizes', () => {

@@ -356,17 +356,21 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
         + 'through the public endpoint to publishTopics that use no thing policy variables.');
     }
 
-    // --- Whole-document checks, once everything is known ----------------------------------------
+    // --- Whole-document checks, once everything is known (thrown as our error, like every other check) -----
+    const topicProps: Array<[string, string[]]> = [
+      ['publishTopics', publishTopics], ['subscribeTopicFilters', subscribeTopicFilters], ['receiveTopics', receiveTopics],
+    ];
     this.node.addValidation({
       validate: () => {
-        const errors: string[] = [];
         const size = minimumDocumentSize(stack.resolve(this.document));
         if (size > MAX_POLICY_DOCUMENT_CHARS) {
-          errors.push(`policy document has at least ${size} characters (white space excluded), more than the `
-            + `${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts; use fewer or wildcard topics, or split it into several policies`);
+          // Name the topic prop that takes the most room: it is the first one to shorten.
+          const [prop, topics] = topicProps.reduce((a, b) => (b[1].join('').length > a[1].join('').length ? b : a));
+          invalidProp(this, prop, `(${topics.length} entries) make the policy document at least ${size} characters (white space excluded), more than the `
+            + `${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts`, 'use fewer or wildcard topics, or split the permissions into several policies');
         }
-        errors.push(...endpointVpcErrors(props.endpoints ?? [], vpcIds));
-        return errors;
+        checkEndpointVpcs(this, props.endpoints ?? [], vpcIds);
+        return [];
       },
     });
   }
@@ -540,14 +544,15 @@ function topicsOfFilter(filter: string): string[] {
 }
 
 /** Errors for endpoints of `endpoints` whose (literal) VPC is not among the (all literal) `aws:SourceVpc` values. */
-function endpointVpcErrors(endpoints: IPrivateIotDataEndpoint[], vpcIds: string[]): string[] {
+function checkEndpointVpcs(scope: IConstruct, endpoints: IPrivateIotDataEndpoint[], vpcIds: string[]): void {
   if (vpcIds.length === 0 || vpcIds.some((id) => Token.isUnresolved(id))) {
-    return [];
+    return;
   }
-  return endpoints
-    .filter((endpoint) => !Token.isUnresolved(endpoint.vpc.vpcId) && !vpcIds.includes(endpoint.vpc.vpcId))
-    .map((endpoint) => `endpoints contains ${endpoint.node.path}, whose VPC ${endpoint.vpc.vpcId} is not in sourceVpcs/sourceVpcIds `
-      + `(${vpcIds.join(', ')}), so no device could use it; add ${endpoint.vpc.vpcId} to sourceVpcIds or drop the aws:SourceVpc condition`);
+  const outside = endpoints.find((endpoint) => !Token.isUnresolved(endpoint.vpc.vpcId) && !vpcIds.includes(endpoint.vpc.vpcId));
+  if (outside) {
+    invalidProp(scope, 'endpoints', `contains ${outside.node.path}, whose VPC ${outside.vpc.vpcId} is not in sourceVpcs/sourceVpcIds `
+      + `(${vpcIds.join(', ')}), so no device could use it`, `add ${outside.vpc.vpcId} to sourceVpcIds or drop the aws:SourceVpc condition`);
+  }
 }
 
 /**

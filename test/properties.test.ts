@@ -1,0 +1,519 @@
+/**
+ * Property-based tests (fast-check): random valid configurations synthesize and keep the invariants users rely on;
+ * random invalid ones always fail with our own error, naming the prop, before anything is created.
+ *
+ * Runs are bounded (RUNS below) so the file takes well under a minute on 2 cores. A failure prints the seed and the
+ * shrunk configuration; replay it with FC_SEED=<seed> (and FC_PATH=<path>) in the environment. FC_RUNS_FACTOR=<n>
+ * multiplies the runs.
+ */
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as fc from 'fast-check';
+import { concreteApp, testStack, thrown } from './fixtures';
+import {
+  CrossAccountIotEndpointService, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone, IotRecordStyle, PrivateIotDataEndpoint,
+  StaticIpIotFrontDoor, VpceOnlyIotPolicy,
+} from '../src';
+
+/** Runs per property: enough to reach the corners (1 zone, 4 zones, 50 endpoints), few enough for a fast suite. */
+const RUNS = { valid: 30, stability: 12, invalid: 120, sharing: 12 };
+
+/** FC_RUNS_FACTOR=10 explores ten times as many configurations (for a long local run; CI uses 1). */
+const fcParams = (numRuns: number): fc.Parameters<unknown> => ({
+  numRuns: numRuns * (Number(process.env.FC_RUNS_FACTOR) || 1),
+  ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+});
+
+const ZONE_SUFFIXES = ['a', 'b', 'c', 'd'];
+const ALL_PORTS = [443, 8443, 8883];
+const DATA_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
+const CREDENTIALS_ADDRESS = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
+const THING = '${iot:Connection.Thing.ThingName}';
+
+// -----------------------------------------------------------------------------------------------------------------
+// Configurations
+// -----------------------------------------------------------------------------------------------------------------
+
+interface FrontDoorConfig {
+  readonly internetFacing: boolean;
+  readonly ports: number[];
+  readonly crossZoneEnabled: boolean;
+  readonly clientPeers: string[];
+}
+
+interface PolicyConfig {
+  readonly restrictEveryAction: boolean;
+  readonly useSourceIps: boolean;
+  readonly publishTopics: string[];
+  readonly allowRetainPublish: boolean;
+}
+
+interface FleetConfig {
+  /** Availability zones of the endpoints (the VPC has 4, all offering every service). */
+  readonly zones: number;
+  readonly expectedDevices: number;
+  readonly credentials: boolean;
+  readonly greengrass: boolean;
+  readonly ports: number[];
+  readonly peers: string[];
+  readonly recordStyle: IotRecordStyle;
+  readonly frontDoor?: FrontDoorConfig;
+  readonly policy: PolicyConfig;
+}
+
+const endpointsOf = (c: { expectedDevices: number }) => Math.ceil(c.expectedDevices / 100_000);
+
+/** The most iot.data endpoints a configuration takes: 50 interface endpoints per VPC, 100 weighted records, 500 NLB targets. */
+function maxEndpoints(c: Omit<FleetConfig, 'expectedDevices'>): number {
+  const perName = c.recordStyle === IotRecordStyle.ALIAS ? c.zones + 1 : c.zones;
+  let max = Math.min(50 - Number(c.credentials) - Number(c.greengrass), Math.floor(100 / perName));
+  if (c.frontDoor) {
+    max = Math.min(max, Math.floor(500 / (c.frontDoor.ports.length * (c.frontDoor.crossZoneEnabled ? c.zones : 1))));
+  }
+  return max;
+}
+
+const portsArb = fc.subarray(ALL_PORTS, { minLength: 1 });
+/** Private CIDRs, aligned on their mask. */
+const privateCidrArb = fc.oneof(
+  fc.integer({ min: 0, max: 255 }).map((a) => `10.${a}.0.0/16`),
+  fc.tuple(fc.integer({ min: 16, max: 31 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `172.${a}.${b}.0/24`),
+  fc.integer({ min: 0, max: 255 }).map((b) => `192.168.${b}.0/24`),
+);
+const publicCidrArb = fc.tuple(fc.constantFrom('198.51.100', '203.0.113'), fc.integer({ min: 0, max: 255 })).map(([net, host]) => `${net}.${host}/32`);
+const levelArb = fc.stringMatching(/^[a-z][a-z0-9-]{0,9}$/);
+const topicArb = fc.tuple(fc.array(levelArb, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean())
+  .map(([levels, withThing, wildcard]) => [...levels, ...(withThing ? [THING] : []), ...(wildcard ? ['*'] : [])].join('/'));
+
+const frontDoorArb: fc.Arbitrary<FrontDoorConfig> = fc.record({
+  internetFacing: fc.boolean(),
+  ports: portsArb,
+  crossZoneEnabled: fc.boolean(),
+  clientPeers: fc.uniqueArray(publicCidrArb, { minLength: 1, maxLength: 3 }),
+});
+
+const policyArb: fc.Arbitrary<PolicyConfig> = fc.record({
+  restrictEveryAction: fc.boolean(),
+  useSourceIps: fc.boolean(),
+  publishTopics: fc.uniqueArray(topicArb, { minLength: 0, maxLength: 3 }),
+  allowRetainPublish: fc.boolean(),
+});
+
+/** Small fleets most of the time (fast), up to the largest one the limits allow now and then. */
+function devicesArb(max: number): fc.Arbitrary<number> {
+  const endpoints = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: Math.min(3, max) }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max }) });
+  return fc.tuple(endpoints, fc.integer({ min: 1, max: 100_000 })).map(([n, last]) => (n - 1) * 100_000 + last);
+}
+
+const fleetArb: fc.Arbitrary<FleetConfig> = fc.record({
+  zones: fc.integer({ min: 1, max: 4 }),
+  credentials: fc.boolean(),
+  greengrass: fc.boolean(),
+  ports: portsArb,
+  peers: fc.uniqueArray(privateCidrArb, { minLength: 1, maxLength: 3 }),
+  recordStyle: fc.constantFrom(IotRecordStyle.WEIGHTED_IPS, IotRecordStyle.ALIAS),
+  frontDoor: fc.option(frontDoorArb, { nil: undefined }),
+  policy: policyArb,
+}).chain((base) => devicesArb(maxEndpoints(base)).map((expectedDevices) => ({ ...base, expectedDevices })));
+
+// -----------------------------------------------------------------------------------------------------------------
+// Building and reading
+// -----------------------------------------------------------------------------------------------------------------
+
+function fourZoneApp(): App {
+  const all = { 'iot.data': ZONE_SUFFIXES, 'iot.credentials': ZONE_SUFFIXES, 'greengrass': ZONE_SUFFIXES };
+  return concreteApp({ zoneSuffixes: ZONE_SUFFIXES, serviceZoneSuffixes: all });
+}
+
+function fleetVpc(stack: Stack): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 4,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 26, mapPublicIpOnLaunch: false },
+      { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+    ],
+  });
+}
+
+interface Fleet {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly vpc: ec2.Vpc;
+  readonly endpoint: PrivateIotDataEndpoint;
+  readonly zone: IotPrivateHostedZone;
+  readonly frontDoor?: StaticIpIotFrontDoor;
+  readonly policy: VpceOnlyIotPolicy;
+}
+
+/** Prop overrides an invalid case applies on top of a valid configuration. */
+interface Overrides {
+  readonly endpoint?: Record<string, unknown>;
+  readonly zone?: Record<string, unknown>;
+  readonly frontDoor?: Record<string, unknown>;
+  readonly policy?: Record<string, unknown>;
+}
+
+function buildFleet(c: FleetConfig, overrides: Overrides = {}, app: App = fourZoneApp()): Fleet {
+  const stack = testStack(app, 'Fleet');
+  const vpc = fleetVpc(stack);
+  const zoneNames = vpc.availabilityZones.slice(0, c.zones);
+  const services = [
+    ...(c.credentials ? [{ service: IotEndpointService.CREDENTIALS }] : []),
+    ...(c.greengrass ? [{ service: IotEndpointService.GREENGRASS }] : []),
+  ];
+  const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
+    vpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: zoneNames },
+    allowSingleAvailabilityZone: c.zones === 1,
+    expectedDevices: c.expectedDevices,
+    services,
+    ports: c.ports,
+    peers: c.peers.map((cidr) => ec2.Peer.ipv4(cidr)),
+    dataEndpointAddress: DATA_ADDRESS,
+    ...(c.credentials ? { credentialsEndpointAddress: CREDENTIALS_ADDRESS } : {}),
+    ...overrides.endpoint,
+  });
+  const zone = new IotPrivateHostedZone(stack, 'Zone', { endpoint, recordStyle: c.recordStyle, ...overrides.zone });
+  const frontDoor = c.frontDoor && new StaticIpIotFrontDoor(stack, 'FrontDoor', {
+    endpoint,
+    internetFacing: c.frontDoor.internetFacing,
+    subnets: { subnetType: c.frontDoor.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: zoneNames },
+    ports: c.frontDoor.ports,
+    crossZoneEnabled: c.frontDoor.crossZoneEnabled,
+    clientPeers: c.frontDoor.clientPeers.map((cidr) => ec2.Peer.ipv4(cidr)),
+    ...overrides.frontDoor,
+  });
+  const policy = new VpceOnlyIotPolicy(stack, 'Policy', {
+    endpoints: [endpoint],
+    restrictEveryAction: c.policy.restrictEveryAction,
+    sourceIpCidrs: c.policy.useSourceIps ? c.peers : undefined,
+    publishTopics: c.policy.publishTopics,
+    allowRetainPublish: c.policy.allowRetainPublish,
+    ...overrides.policy,
+  });
+  return { app, stack, vpc, endpoint, zone, frontDoor, policy };
+}
+
+type Resource = { Type: string; Properties?: any; DeletionPolicy?: string };
+type Resources = Record<string, Resource>;
+
+function synthesize(stack: Stack): Resources {
+  return (stack.node.root as App).synth({ force: true }).getStackArtifact(stack.artifactId).template.Resources;
+}
+
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The logical id a `Ref` or `Fn::GetAtt` token points at. */
+function logicalIdOf(stack: Stack, token: string): string {
+  const resolved = stack.resolve(token);
+  return resolved.Ref ?? resolved['Fn::GetAtt'][0];
+}
+
+interface IngressRule {
+  readonly group: string;
+  readonly cidr?: string;
+  readonly sourceGroup?: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly protocol: string;
+}
+
+/** Every inbound rule of every security group, inline or separate. */
+function ingressRules(resources: Resources): IngressRule[] {
+  const rules: IngressRule[] = [];
+  const rule = (group: string, r: any): IngressRule => ({
+    group,
+    cidr: r.CidrIp ?? r.CidrIpv6,
+    sourceGroup: r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0],
+    fromPort: r.FromPort,
+    toPort: r.ToPort,
+    protocol: r.IpProtocol,
+  });
+  for (const [id, sg] of ofType(resources, 'AWS::EC2::SecurityGroup')) {
+    for (const r of sg.Properties.SecurityGroupIngress ?? []) {
+      rules.push(rule(id, r));
+    }
+  }
+  for (const [, r] of ofType(resources, 'AWS::EC2::SecurityGroupIngress')) {
+    rules.push(rule(r.Properties.GroupId['Fn::GetAtt'][0], r.Properties));
+  }
+  return rules;
+}
+
+/** Every outbound rule of every security group, inline or separate. */
+function egressRules(resources: Resources): Array<{ group: string; cidr?: string; destinationGroup?: string; fromPort: number; toPort: number }> {
+  const rules = [];
+  for (const [id, sg] of ofType(resources, 'AWS::EC2::SecurityGroup')) {
+    for (const r of sg.Properties.SecurityGroupEgress ?? []) {
+      rules.push({ group: id, cidr: r.CidrIp ?? r.CidrIpv6, destinationGroup: r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0], fromPort: r.FromPort, toPort: r.ToPort });
+    }
+  }
+  for (const [, r] of ofType(resources, 'AWS::EC2::SecurityGroupEgress')) {
+    const p = r.Properties;
+    rules.push({ group: p.GroupId['Fn::GetAtt'][0], cidr: p.CidrIp, destinationGroup: p.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0], fromPort: p.FromPort, toPort: p.ToPort });
+  }
+  return rules;
+}
+
+/** aws-cdk-lib's placeholder egress rule of a security group without outbound rules (it matches no traffic). */
+const NO_EGRESS = { cidr: '255.255.255.255/32', fromPort: 252, toPort: 86 };
+
+function actionsOf(statement: any): string[] {
+  return [statement.Action].flat();
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// Valid configurations
+// -----------------------------------------------------------------------------------------------------------------
+
+describe('random valid configurations', () => {
+  test('synthesize, and the invariants hold', () => {
+    fc.assert(fc.property(fleetArb, (c) => {
+      const fleet = buildFleet(c);
+      const resources = synthesize(fleet.stack);
+      const endpoints = endpointsOf(c);
+      const interfaces = endpoints * c.zones;
+
+      // N endpoints for N x 100,000 devices, one interface per zone each
+      expect(fleet.endpoint.dataEndpoints).toHaveLength(endpoints);
+      expect(ofType(resources, 'AWS::EC2::VPCEndpoint')).toHaveLength(endpoints + Number(c.credentials) + Number(c.greengrass));
+
+      // weighted records = network interfaces of all endpoints (WEIGHTED_IPS), or every DNS name of every endpoint (ALIAS); equal weights
+      const dataZoneId = logicalIdOf(fleet.stack, fleet.zone.dataZone.hostedZoneId);
+      const dataRecords = ofType(resources, 'AWS::Route53::RecordSet')
+        .filter(([, r]) => r.Properties.HostedZoneId.Ref === dataZoneId && r.Properties.Type === 'A');
+      expect(dataRecords).toHaveLength(c.recordStyle === IotRecordStyle.ALIAS ? endpoints * (c.zones + 1) : interfaces);
+      expect(new Set(dataRecords.map(([, r]) => r.Properties.Weight))).toEqual(new Set([1]));
+      expect(ofType(resources, 'AWS::Route53::HostedZone')).toHaveLength(c.credentials ? 2 : 1);
+
+      // targets per target group = network interfaces of all endpoints; one target group and listener per port
+      const groups = ofType(resources, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+      expect(groups).toHaveLength(c.frontDoor?.ports.length ?? 0);
+      for (const [, group] of groups) {
+        expect(group.Properties.Targets).toHaveLength(interfaces);
+        expect(new Set(group.Properties.Targets.map((t: any) => t.Port))).toEqual(new Set([group.Properties.Port]));
+      }
+
+      // one lookup Lambda per stack at most, and only when something is looked up
+      const lambdas = ofType(resources, 'AWS::Lambda::Function');
+      const lookups = ofType(resources, 'Custom::AWS');
+      expect(lambdas).toHaveLength(lookups.length > 0 ? 1 : 0);
+
+      // no security group rule wider than the peers given
+      const endpointGroup = logicalIdOf(fleet.stack, fleet.endpoint.securityGroup.securityGroupId);
+      const frontDoorGroup = fleet.frontDoor && logicalIdOf(fleet.stack, fleet.frontDoor.securityGroup.securityGroupId);
+      for (const rule of ingressRules(resources)) {
+        expect(rule.protocol).toBe('tcp');
+        expect(rule.fromPort).toBe(rule.toPort);
+        if (rule.group === endpointGroup && rule.sourceGroup === undefined) {
+          expect(c.peers).toContain(rule.cidr);
+          expect(c.ports).toContain(rule.fromPort);
+        } else if (rule.group === endpointGroup) {
+          expect(rule.sourceGroup).toBe(frontDoorGroup);
+          expect(c.frontDoor!.ports).toContain(rule.fromPort);
+        } else {
+          expect(rule.group).toBe(frontDoorGroup);
+          expect(c.frontDoor!.clientPeers).toContain(rule.cidr);
+          expect(c.frontDoor!.ports).toContain(rule.fromPort);
+        }
+      }
+      for (const rule of egressRules(resources)) {
+        if (rule.destinationGroup === undefined) {
+          expect(rule).toMatchObject(NO_EGRESS);
+        } else {
+          expect([rule.group, rule.destinationGroup]).toEqual([frontDoorGroup, endpointGroup]);
+          expect(c.frontDoor!.ports).toContain(rule.fromPort);
+        }
+      }
+
+      // no IoT policy statement with iot:* (or *), and the endpoint condition where it must be
+      const [[, policy]] = ofType(resources, 'AWS::IoT::Policy');
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        expect(actionsOf(statement).filter((a) => a === '*' || a === 'iot:*')).toEqual([]);
+        expect(statement.Effect).toBe('Allow');
+        if (c.policy.restrictEveryAction || actionsOf(statement).includes('iot:Connect')) {
+          expect(statement.Condition?.StringEquals?.['aws:SourceVpce']).toBeDefined();
+        }
+      }
+
+      // created Elastic IPs are retained
+      for (const [, eip] of ofType(resources, 'AWS::EC2::EIP')) {
+        expect(eip.DeletionPolicy).toBe('Retain');
+      }
+      expect(ofType(resources, 'AWS::EC2::EIP')).toHaveLength(c.frontDoor?.internetFacing ? c.zones : 0);
+    }), fcParams(RUNS.valid));
+  });
+
+  test('logical ids of Elastic IPs, zones, records, target groups and existing endpoints stay put when only the device count changes', () => {
+    const pair = fleetArb.chain((c) => devicesArb(maxEndpoints(c)).map((other) => [c, { ...c, expectedDevices: other }] as const));
+    fc.assert(fc.property(pair, ([a, b]) => {
+      const [small, large] = endpointsOf(a) <= endpointsOf(b) ? [a, b] : [b, a];
+      const ids = (c: FleetConfig) => {
+        const resources = synthesize(buildFleet(c).stack);
+        return (type: string) => ofType(resources, type).map(([id]) => id).sort();
+      };
+      const before = ids(small);
+      const after = ids(large);
+      for (const type of ['AWS::EC2::EIP', 'AWS::Route53::HostedZone', 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::EC2::SecurityGroup', 'AWS::IoT::Policy']) {
+        expect([type, after(type)]).toEqual([type, before(type)]);
+      }
+      // growing the fleet adds endpoints and records; the ones devices use already keep their ids
+      for (const type of ['AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet']) {
+        const kept = after(type);
+        expect(before(type).filter((id) => !kept.includes(id))).toEqual([]);
+      }
+    }), fcParams(RUNS.stability));
+  });
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// Invalid configurations
+// -----------------------------------------------------------------------------------------------------------------
+
+/** One way to break a valid configuration, and the prop the error must name. */
+interface Breakage {
+  readonly prop: string;
+  readonly overrides: Overrides;
+  /** Applies only to configurations with a front door (else the front-door prop is never read). */
+  readonly needsFrontDoor?: boolean;
+  readonly needsInternetFacing?: boolean;
+}
+
+const badPort = fc.integer({ min: 1, max: 65535 }).filter((p) => !ALL_PORTS.includes(p));
+const notWhole = fc.oneof(fc.integer({ min: -1000, max: 0 }), fc.double({ min: 0.01, max: 1000, noNaN: true }).filter((n) => !Number.isInteger(n)));
+
+const breakageArb: fc.Arbitrary<Breakage> = fc.oneof(
+  // PrivateIotDataEndpoint
+  notWhole.map((n) => ({ prop: 'expectedDevices', overrides: { endpoint: { expectedDevices: n } } })),
+  fc.integer({ min: 5_000_001, max: 1_000_000_000 }).map((n) => ({ prop: 'expectedDevices', overrides: { endpoint: { expectedDevices: n } } })),
+  fc.integer({ min: 231, max: 3600 }).map((s) => ({ prop: 'mqttKeepAlive', overrides: { endpoint: { mqttKeepAlive: Duration.seconds(s) } } })),
+  fc.oneof(fc.constant([]), fc.tuple(badPort, portsArb).map(([bad, ok]) => [...ok, bad]))
+    .map((ports) => ({ prop: 'ports', overrides: { endpoint: { ports } } })),
+  fc.constant({ prop: 'peers', overrides: { endpoint: { peers: [] } } }),
+  notWhole.map((n) => ({ prop: 'interfaceEndpointQuota', overrides: { endpoint: { interfaceEndpointQuota: n } } })),
+  fc.oneof(levelArb, levelArb.filter((l) => !l.endsWith('-ats')).map((l) => `${l}.iot.eu-west-1.amazonaws.com`), fc.constant('iot.eu-west-1.amazonaws.com'))
+    .map((address) => ({ prop: 'dataEndpointAddress', overrides: { endpoint: { dataEndpointAddress: address } } })),
+  // IotPrivateHostedZone
+  fc.oneof(fc.integer({ min: 172_801, max: 10_000_000 }), fc.constant(0))
+    .map((s) => ({ prop: 'ttl', overrides: { zone: { ttl: Duration.seconds(s) } } })),
+  fc.constant({ prop: 'vpcs', overrides: { zone: { vpcs: [] } } }),
+  // StaticIpIotFrontDoor
+  fc.oneof(fc.integer({ min: 1, max: 229 }), fc.integer({ min: 6001, max: 100_000 }))
+    .map((s) => ({ prop: 'idleTimeout', overrides: { frontDoor: { idleTimeout: Duration.seconds(s) } }, needsFrontDoor: true })),
+  fc.tuple(badPort, portsArb).map(([bad, ok]) => ({ prop: 'ports', overrides: { frontDoor: { ports: [...ok, bad] } }, needsFrontDoor: true })),
+  fc.constant({ prop: 'clientPeers', overrides: { frontDoor: { clientPeers: [] } }, needsFrontDoor: true }),
+  notWhole.map((n) => ({ prop: 'targetsPerZoneQuota', overrides: { frontDoor: { targetsPerZoneQuota: n } }, needsFrontDoor: true })),
+  fc.stringMatching(/^[a-z0-9-]{1,20}$/).map((id) => ({
+    prop: 'elasticIpAllocationIds', overrides: { frontDoor: { elasticIpAllocationIds: [id] } }, needsFrontDoor: true, needsInternetFacing: true,
+  })),
+  fc.constant({ prop: 'privateIpAddresses', overrides: { frontDoor: { privateIpAddresses: ['10.0.0.10'] } }, needsFrontDoor: true, needsInternetFacing: true }),
+  // VpceOnlyIotPolicy
+  fc.tuple(levelArb, fc.constantFrom('#', '+')).map(([level, wildcard]) => ({
+    prop: 'publishTopics', overrides: { policy: { publishTopics: [`${level}/${wildcard}`] } },
+  })),
+  fc.constantFrom('*', '#', '+', '*/*').map((topic) => ({ prop: 'subscribeTopicFilters', overrides: { policy: { subscribeTopicFilters: [topic] } } })),
+  fc.constantFrom('', 'a/#', 'client+1').map((pattern) => ({ prop: 'clientIdPattern', overrides: { policy: { clientIdPattern: pattern } } })),
+  fc.array(fc.tuple(levelArb, levelArb), { minLength: 60, maxLength: 80 }).map((pairs) => ({
+    prop: 'publishTopics', overrides: { policy: { publishTopics: pairs.map(([x, y], i) => `fleet/${x}/${y}/${i}/${THING}`) } },
+  })),
+  fc.constantFrom('bad name', 'a/b', 'x'.repeat(129)).map((policyName) => ({ prop: 'policyName', overrides: { policy: { policyName } } })),
+);
+
+describe('random invalid configurations', () => {
+  test('always fail with CdkPrivateIotError naming the prop, at construction or at synth, never later and never with a TypeError', () => {
+    fc.assert(fc.property(fleetArb, breakageArb, (c, breakage) => {
+      fc.pre(!breakage.needsFrontDoor || c.frontDoor !== undefined);
+      fc.pre(!breakage.needsInternetFacing || c.frontDoor?.internetFacing === true);
+      const app = fourZoneApp();
+      const error = thrown(() => {
+        const fleet = buildFleet(c, breakage.overrides, app);
+        synthesize(fleet.stack);
+      });
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect([error.name, error.prop]).toEqual(['CdkPrivateIotError', breakage.prop]);
+      expect(error.message).toMatch(/^\w+ 'Fleet\/\w+': /);
+      expect(error.message).toContain(`${breakage.prop} `);
+      // the error names the construct that was given the bad value, and that construct created nothing
+      const constructId = error.constructPath.split('/')[1];
+      const scope = app.node.findChild('Fleet').node.tryFindChild(constructId);
+      if (error.constructPath.split('/').length === 2 && !/brings stack|make the policy document|whose VPC/.test(error.message)) {
+        expect(scope?.node.children ?? []).toEqual([]);
+      }
+    }), fcParams(RUNS.invalid));
+  });
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// Sharing across accounts
+// -----------------------------------------------------------------------------------------------------------------
+
+const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
+const CONSUMER_ACCOUNT = '222222222222';
+
+describe('random endpoint services and consumers', () => {
+  test('the provider load balancer targets every interface, the consumer zone has a record per consumer interface', () => {
+    const sharingArb = fc.record({
+      providerZones: fc.integer({ min: 2, max: 4 }),
+      consumerZones: fc.integer({ min: 2, max: 4 }),
+      endpoints: fc.integer({ min: 1, max: 8 }),
+      ports: portsArb,
+      consumerPeers: fc.uniqueArray(privateCidrArb, { minLength: 1, maxLength: 3 }),
+      accounts: fc.uniqueArray(fc.stringMatching(/^[1-9][0-9]{11}$/), { minLength: 1, maxLength: 4 }),
+      acceptanceRequired: fc.boolean(),
+      recordStyle: fc.constantFrom(IotRecordStyle.WEIGHTED_IPS, IotRecordStyle.ALIAS),
+    });
+    fc.assert(fc.property(sharingArb, (s) => {
+      const app = concreteApp([
+        { zoneSuffixes: ZONE_SUFFIXES, serviceZoneSuffixes: { 'iot.data': ZONE_SUFFIXES } },
+        { account: CONSUMER_ACCOUNT, zoneSuffixes: ZONE_SUFFIXES },
+      ]);
+      const provider = testStack(app, 'Provider');
+      const providerVpc = fleetVpc(provider);
+      const endpoint = new PrivateIotDataEndpoint(provider, 'Endpoint', {
+        vpc: providerVpc,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: providerVpc.availabilityZones.slice(0, s.providerZones) },
+        expectedDevices: s.endpoints * 100_000,
+        dataEndpointAddress: DATA_ADDRESS,
+      });
+      new CrossAccountIotEndpointService(provider, 'Service', {
+        endpoint, allowedAccounts: s.accounts, acceptanceRequired: s.acceptanceRequired, ports: s.ports,
+      });
+      const consumerStack = new Stack(app, 'Consumer', { env: { account: CONSUMER_ACCOUNT, region: 'eu-west-1' } });
+      const consumerVpc = fleetVpc(consumerStack);
+      const consumer = new IotEndpointServiceConsumer(consumerStack, 'Iot', {
+        vpc: consumerVpc,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        supportedAvailabilityZones: consumerVpc.availabilityZones.slice(0, s.consumerZones),
+        serviceName: SERVICE_NAME,
+        dataEndpointAddress: DATA_ADDRESS,
+        ports: s.ports,
+        peers: s.consumerPeers.map((cidr) => ec2.Peer.ipv4(cidr)),
+        recordStyle: s.recordStyle,
+      });
+      const providerResources = synthesize(provider);
+      const consumerResources = synthesize(consumerStack);
+
+      for (const [, group] of ofType(providerResources, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
+        expect(group.Properties.Targets).toHaveLength(s.endpoints * s.providerZones);
+      }
+      const [[, service]] = ofType(providerResources, 'AWS::EC2::VPCEndpointService');
+      expect(service.Properties.AcceptanceRequired).toBe(s.acceptanceRequired);
+      const [[, permissions]] = ofType(providerResources, 'AWS::EC2::VPCEndpointServicePermissions');
+      expect(permissions.Properties.AllowedPrincipals).toHaveLength(s.accounts.length);
+      s.accounts.forEach((a, i) => expect(JSON.stringify(permissions.Properties.AllowedPrincipals[i])).toContain(`:iam::${a}:root`));
+
+      const records = ofType(consumerResources, 'AWS::Route53::RecordSet').filter(([, r]) => r.Properties.Type === 'A');
+      expect(records).toHaveLength(s.recordStyle === IotRecordStyle.ALIAS ? s.consumerZones + 1 : s.consumerZones);
+      expect(consumer.endpoint.dataEndpoints).toHaveLength(1);
+      for (const stackResources of [providerResources, consumerResources]) {
+        expect(ofType(stackResources, 'AWS::Lambda::Function').length).toBeLessThanOrEqual(1);
+      }
+      const consumerGroup = logicalIdOf(consumerStack, consumer.endpoint.securityGroup.securityGroupId);
+      for (const rule of ingressRules(consumerResources).filter((r) => r.group === consumerGroup)) {
+        expect(s.consumerPeers).toContain(rule.cidr);
+        expect(s.ports).toContain(rule.fromPort);
+      }
+    }), fcParams(RUNS.sharing));
+  });
+});
