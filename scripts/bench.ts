@@ -21,7 +21,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
   CONSUMER_ACCOUNTS, DEVICE_CIDR, GATEKEEPER_CIDR, IOT_ACCOUNT, MAIN_JOB_OPTIONS, NETWORK_ACCOUNT, PLACEHOLDERS, REFERENCE_REGION,
 } from '../examples/reference-topology';
-import { IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
+import { IotPrivateHostedZone, IotRecordStyle, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 
 const ROOT = path.join(__dirname, '..');
 const BASE_COMMAND = 'npx ts-node --transpile-only --project test/tsconfig.json scripts/bench.ts';
@@ -271,12 +271,35 @@ interface SweepRow {
 
 type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 
-function synthSweep(devices: number, azs: number, context: Record<string, unknown>): SweepRow {
+/** One single-stack configuration of the sweep and of the limit search. */
+interface Scenario {
+  readonly azs: number;
+  /** Weighted IP records, alias records, or no zone. */
+  readonly recordStyle?: IotRecordStyle;
+  /** An internal front door on 443, 8443 and 8883. */
+  readonly frontDoor: boolean;
+  readonly interfaceEndpointQuota?: number;
+  /** A region whose zones come from PLACEHOLDER_ZONES (for zone counts eu-west-1 does not have). */
+  readonly placeholderRegion?: boolean;
+}
+
+const SWEEP_SCENARIO: Omit<Scenario, 'azs'> = { recordStyle: IotRecordStyle.WEIGHTED_IPS, frontDoor: true };
+
+/** A made-up zone layout for 4-zone scenarios: only the zone count matters to synthesis. */
+const PLACEHOLDER_REGION = 'us-east-1';
+const PLACEHOLDER_ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'];
+
+function synthSweep(devices: number, scenario: Scenario, context: Record<string, unknown>): SweepRow {
+  const azs = scenario.azs;
+  const region = scenario.placeholderRegion ? PLACEHOLDER_REGION : REFERENCE_REGION;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-private-iot-bench-'));
   try {
     const started = performance.now();
-    const app = new App({ outdir, context });
-    const stack = new Stack(app, 'Bench', { env: { account: NETWORK_ACCOUNT, region: REFERENCE_REGION } });
+    const app = new App({
+      outdir,
+      context: { ...context, [`availability-zones:account=${NETWORK_ACCOUNT}:region=${PLACEHOLDER_REGION}`]: PLACEHOLDER_ZONES },
+    });
+    const stack = new Stack(app, 'Bench', { env: { account: NETWORK_ACCOUNT, region } });
     const vpc = new ec2.Vpc(stack, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
       maxAzs: azs,
@@ -287,10 +310,15 @@ function synthSweep(devices: number, azs: number, context: Record<string, unknow
       vpc,
       expectedDevices: devices,
       supportedAvailabilityZones: vpc.availabilityZones,
-      dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
+      dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress.replace(REFERENCE_REGION, region),
+      interfaceEndpointQuota: scenario.interfaceEndpointQuota,
     });
-    new IotPrivateHostedZone(stack, 'Zone', { endpoint });
-    new StaticIpIotFrontDoor(stack, 'FrontDoor', { endpoint, internetFacing: false });
+    if (scenario.recordStyle) {
+      new IotPrivateHostedZone(stack, 'Zone', { endpoint, recordStyle: scenario.recordStyle });
+    }
+    if (scenario.frontDoor) {
+      new StaticIpIotFrontDoor(stack, 'FrontDoor', { endpoint, internetFacing: false });
+    }
     const assembly = app.synth();
     const synthMs = performance.now() - started;
 
@@ -321,11 +349,11 @@ function synthSweep(devices: number, azs: number, context: Record<string, unknow
 }
 
 function measureSweep(context: Record<string, unknown>): SweepRow[] {
-  synthSweep(DEVICE_COUNTS[0], AZ_COUNTS[0], context); // warm-up (JIT, module-level caches), not reported
+  synthSweep(DEVICE_COUNTS[0], { ...SWEEP_SCENARIO, azs: AZ_COUNTS[0] }, context); // warm-up (JIT, module-level caches), not reported
   const rows: SweepRow[] = [];
   for (const azs of AZ_COUNTS) {
     for (const devices of DEVICE_COUNTS) {
-      rows.push(synthSweep(devices, azs, context));
+      rows.push(synthSweep(devices, { ...SWEEP_SCENARIO, azs }, context));
       process.stderr.write(`sweep ${devices} devices, ${azs} AZs done\n`);
     }
   }
@@ -333,7 +361,85 @@ function measureSweep(context: Record<string, unknown>): SweepRow[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// 3. Report
+// 3. Where the limits lie: the largest fleet (in 100,000-device steps) each configuration synthesizes, and what stops the next step
+// ---------------------------------------------------------------------------------------------------------------
+
+interface LimitCase {
+  readonly label: string;
+  readonly scenario: Scenario;
+}
+
+const LIMIT_CASES: LimitCase[] = [
+  { label: '2 AZs, weighted IP records, front door', scenario: { ...SWEEP_SCENARIO, azs: 2 } },
+  { label: '3 AZs, weighted IP records, front door', scenario: { ...SWEEP_SCENARIO, azs: 3 } },
+  { label: '3 AZs, alias records, front door', scenario: { azs: 3, recordStyle: IotRecordStyle.ALIAS, frontDoor: true } },
+  { label: '4 AZs, weighted IP records, front door', scenario: { ...SWEEP_SCENARIO, azs: 4, placeholderRegion: true } },
+  { label: '4 AZs, front door, no zone, interfaceEndpointQuota 1000', scenario: { azs: 4, frontDoor: true, interfaceEndpointQuota: 1000, placeholderRegion: true } },
+  { label: '2 AZs, endpoints only, interfaceEndpointQuota 1000', scenario: { azs: 2, frontDoor: false, interfaceEndpointQuota: 1000 } },
+];
+
+interface LimitRow {
+  readonly label: string;
+  readonly largest?: SweepRow;
+  readonly next: SweepRow;
+}
+
+/** The largest endpoint count that synthesizes (binary search; acceptance falls off at one point), and the rejection after it. */
+function findLimit(c: LimitCase, context: Record<string, unknown>): LimitRow {
+  const at = (endpoints: number) => synthSweep(endpoints * 100_000, c.scenario, context);
+  let lo = 0; // largest known to synthesize (0 = none)
+  let hi = 1;
+  let loRow: SweepRow | undefined;
+  let hiRow = at(hi);
+  while (hiRow.rejected === undefined) { // grow until rejected
+    [lo, loRow] = [hi, hiRow];
+    hi *= 2;
+    hiRow = at(hi);
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const row = at(mid);
+    if (row.rejected === undefined) {
+      [lo, loRow] = [mid, row];
+    } else {
+      [hi, hiRow] = [mid, row];
+    }
+  }
+  process.stderr.write(`limit of '${c.label}': ${lo} endpoints\n`);
+  return { label: c.label, largest: loRow, next: hiRow };
+}
+
+/** The limit named in a rejection: the quota in quotes, or CloudFormation's or Route 53's figure. */
+function limitNamed(message: string): string {
+  const quota = /the (\d+) of the quota "([^"]+)"/.exec(message);
+  if (quota) {
+    return `quota "${quota[2]}" (${quota[1]})`;
+  }
+  const cfn = /more than the ([\d,]+) CloudFormation accepts( in one stack)?/.exec(message);
+  if (cfn) {
+    return `CloudFormation: ${cfn[1]} ${/template of/.test(message) ? 'template bytes' : /outputs/.test(message) ? 'outputs' : 'resources'} per stack`;
+  }
+  const route53 = /over the Route 53 limit of (\d+)/.exec(message);
+  return route53 ? `Route 53: ${route53[1]} weighted records per name` : message.slice(0, 80);
+}
+
+function limitsTable(rows: LimitRow[]): string {
+  return table(
+    ['Configuration', 'Largest fleet that synthesizes', 'Endpoints', 'Resources', 'Template bytes', 'NLB targets / group', 'Next 100k devices stopped by'],
+    rows.map((r) => [
+      r.label,
+      r.largest ? devicesLabel(r.largest.devices) : 'none',
+      String(r.largest?.endpoints ?? ''),
+      String(r.largest?.resources ?? ''),
+      String(r.largest?.templateBytes ?? ''),
+      r.largest?.targetsPerGroup ?? '',
+      limitNamed(r.next.message ?? ''),
+    ]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. Report
 // ---------------------------------------------------------------------------------------------------------------
 
 function table(header: string[], rows: string[][]): string {
@@ -346,7 +452,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const ms = (n: number) => n.toFixed(0);
-const devicesLabel = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
+const devicesLabel = (n: number) => (n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M` : `${n / 1000}k`);
 
 function overheadTable(o: Overhead): string {
   const row = (c: OverheadCase) => [
@@ -384,7 +490,7 @@ function sweepTable(rows: SweepRow[]): string {
 }
 
 /** Sentences that restate the measured figures; each checks what it claims and says something else when it does not hold. */
-function observations(o: Overhead, rows: SweepRow[]): string[] {
+function observations(o: Overhead, rows: SweepRow[], limits: LimitRow[]): string[] {
   const out: string[] = [];
   const accepted = rows.filter((r) => r.rejected === undefined);
   const rejected = rows.filter((r) => r.rejected !== undefined);
@@ -429,6 +535,13 @@ function observations(o: Overhead, rows: SweepRow[]): string[] {
     out.push('No configuration of the sweep was rejected.');
   }
 
+  const stoppedBy = [...new Set(limits.map((l) => limitNamed(l.next.message ?? '').replace(/ \(\d+\)$/, '')))];
+  const largestBytes = Math.max(...[...accepted, ...limits.flatMap((l) => (l.largest ? [l.largest] : []))].map((r) => r.templateBytes!));
+  out.push(`The limit search stopped at ${stoppedBy.length} different checks (${stoppedBy.join('; ')}). The largest template of any accepted `
+    + `configuration had ${largestBytes} bytes, ${(100 * largestBytes / 1_000_000).toFixed(0)}% of CloudFormation's 1,000,000, so in these `
+    + 'configurations another limit always comes first; the template-size check (and the 200-output check) fire only when the stack also holds '
+    + 'large resources or many outputs of its own (see test/stack-limits.test.ts).');
+
   const a = median(o.baseline.runs.map((r) => r.synthMs));
   const b = median(o.reference.runs.map((r) => r.synthMs));
   const bRuns = o.reference.runs.map((r) => r.synthMs);
@@ -447,13 +560,15 @@ function main(): void {
 
   const overhead = measureOverhead(args.runs);
   const sweep = measureSweep(context);
+  const limits = LIMIT_CASES.map((c) => findLimit(c, context));
   const totalS = (performance.now() - t0) / 1000;
 
   const command = [BASE_COMMAND, ...process.argv.slice(2)].join(' ');
   const overheadText = overheadTable(overhead);
   const sweepText = sweepTable(sweep);
+  const limitsText = limitsTable(limits);
   process.stdout.write(`Synthesis overhead (median of ${args.runs} child processes each)\n\n${overheadText}\n\n`
-    + `Scale sweep (single-account stack, in process)\n\n${sweepText}\n\nTotal ${totalS.toFixed(1)} s\n`);
+    + `Scale sweep (single-account stack, in process)\n\n${sweepText}\n\nWhere the limits lie\n\n${limitsText}\n\nTotal ${totalS.toFixed(1)} s\n`);
 
   const cpus = os.cpus();
   const doc = [
@@ -485,9 +600,19 @@ function main(): void {
     '',
     sweepText,
     '',
+    '## Where the limits lie',
+    '',
+    'For each configuration, the largest fleet (in steps of 100,000 devices, one endpoint each) that synthesizes, found by '
+      + 'doubling and then bisecting the endpoint count, and the check that rejects the next step. Each check fails at synth time with '
+      + 'a `CdkPrivateIotError` that gives the figure and the way out (see the README). The 4-AZ rows use a made-up zone layout '
+      + `(${PLACEHOLDER_ZONES.join(', ')}) with \`supportedAvailabilityZones\` given: only the zone count matters here. The last two rows raise `
+      + 'the interface endpoint quota to show the limits behind it.',
+    '',
+    limitsText,
+    '',
     '## Observations',
     '',
-    ...observations(overhead, sweep).map((s) => `- ${s}`),
+    ...observations(overhead, sweep, limits).map((s) => `- ${s}`),
     '',
   ].join('\n');
   const outPath = path.resolve(args.out);
