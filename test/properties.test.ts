@@ -101,7 +101,10 @@ const policyArb: fc.Arbitrary<PolicyConfig> = fc.record({
 
 /** Small fleets most of the time (fast), up to the largest one the limits allow now and then. */
 function devicesArb(max: number): fc.Arbitrary<number> {
-  const endpoints = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: Math.min(3, max) }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max }) });
+  const endpoints = fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: Math.min(3, max) }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max }) },
+  );
   return fc.tuple(endpoints, fc.integer({ min: 1, max: 100_000 })).map(([n, last]) => (n - 1) * 100_000 + last);
 }
 

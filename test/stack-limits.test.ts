@@ -40,7 +40,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(total).toBe(stackFigures(stack).resources);
     expect(total).toBeGreaterThan(500);
     expect(error.message).toMatch(/PrivateIotDataEndpoint 'Fleet\/Endpoint' \d+ \(expectedDevices 5000000: 50 iot.data endpoints x 2 zones\)/);
-    expect(error.message).toMatch(/IotPrivateHostedZone 'Fleet\/Zone' 101 \(recordStyle WEIGHTED_IPS: 100 records\)/);
+    expect(error.message).toMatch(/IotPrivateHostedZone 'Fleet\/Zone' 101 \(endpoint with 50 iot.data endpoints, recordStyle WEIGHTED_IPS: 100 records\)/);
     expect(error.message).toMatch(/other constructs \d+/);
     expect(error.message).toMatch(/lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack, or move constructs into a stack of their own/);
   });
@@ -118,6 +118,17 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
       new CfnOutput(stack, `Out${i}`, { value: `${i}` });
     }
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a zone in a stack of its own is named when it adds the most', () => {
+    const app = concreteApp();
+    const { endpoint } = fleetStack(app, 'Endpoints');
+    const dns = testStack(app, 'Dns');
+    new IotPrivateHostedZone(dns, 'Zone', { endpoint, vpcs: [endpoint.vpc] });
+    userResources(dns, 420);
+    const error = thrown(() => app.synth());
+    expect([error.name, error.prop, error.constructPath]).toEqual(['CdkPrivateIotError', 'endpoint', 'Dns/Zone']);
+    expect(error.message).toMatch(/^IotPrivateHostedZone 'Dns\/Zone': endpoint brings stack 'Dns' to \d+ resources.*; move the zone into a stack of its own/);
   });
 
   test('each stack is checked on its own', () => {

@@ -3,8 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
 import { thrown } from './fixtures';
+import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
 import { VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
 
 const THING = '${iot:Connection.Thing.ThingName}';

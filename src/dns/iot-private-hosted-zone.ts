@@ -149,8 +149,8 @@ export class IotPrivateHostedZone extends Construct {
     this.associated.push(vpcs[0]);
     vpcs.slice(1).forEach((vpc) => this.addVpc(vpc));
     checkStackLimits(this, {
-      prop: 'recordStyle',
-      detail: `recordStyle ${this.recordStyle}: ${this.dataRecords.length + this.credentialsRecords.length} records`,
+      prop: 'endpoint',
+      detail: `endpoint with ${dataEndpoints.length} iot.data endpoints, recordStyle ${this.recordStyle}: ${this.dataRecords.length + this.credentialsRecords.length} records`,
       fix: 'move the zone into a stack of its own (pass it the endpoint)',
     });
   }
