@@ -11,12 +11,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import { concreteApp, testStack, thrown } from './fixtures';
 import {
-  CrossAccountIotEndpointService, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone, IotRecordStyle, PrivateIotDataEndpoint,
-  StaticIpIotFrontDoor, VpceOnlyIotPolicy,
+  CrossAccountIotEndpointService, IotAccountStack, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone, IotRecordStyle,
+  PrivateIotDataEndpoint, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
 
 /** Runs per property: enough to reach the corners (1 zone, 4 zones, 50 endpoints), few enough for a fast suite. */
-const RUNS = { valid: 30, stability: 12, invalid: 120, sharing: 12 };
+const RUNS = { valid: 30, stability: 12, invalid: 120, sharing: 12, topology: 10 };
 
 /** FC_RUNS_FACTOR=10 explores ten times as many configurations (for a long local run; CI uses 1). */
 const fcParams = (numRuns: number): fc.Parameters<unknown> => ({
@@ -214,7 +214,7 @@ function logicalIdOf(stack: Stack, token: string): string {
 
 interface IngressRule {
   readonly group: string;
-  readonly cidr?: string;
+  readonly cidr?: any;
   readonly sourceGroup?: string;
   readonly fromPort: number;
   readonly toPort: number;
@@ -518,5 +518,83 @@ describe('random endpoint services and consumers', () => {
         expect(s.ports).toContain(rule.fromPort);
       }
     }), fcParams(RUNS.sharing));
+  });
+});
+
+// -----------------------------------------------------------------------------------------------------------------
+// The IoT account stack of the reference topology
+// -----------------------------------------------------------------------------------------------------------------
+
+describe('random IoT account stacks', () => {
+  test('synthesize within every limit, and open the endpoints only to the networks given', () => {
+    const topologyArb = fc.record({
+      maxAzs: fc.integer({ min: 2, max: 3 }),
+      gatekeeper: fc.integer({ min: 0, max: 99 }).map((a) => `10.${a}.0.0/16`),
+      devices: fc.uniqueArray(fc.integer({ min: 100, max: 199 }).map((b) => `10.${b}.0.0/16`), { minLength: 1, maxLength: 2 }),
+      onPremises: fc.uniqueArray(fc.integer({ min: 0, max: 255 }).map((c) => `192.168.${c}.0/24`), { maxLength: 2 }),
+      consumers: fc.uniqueArray(fc.stringMatching(/^[1-9][0-9]{11}$/), { maxLength: 2 }),
+      networkAccount: fc.option(fc.constant('333333333333'), { nil: undefined }),
+      frontDoor: fc.option(fc.record({
+        internetFacing: fc.boolean(),
+        clientCidrs: fc.option(fc.uniqueArray(publicCidrArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      }), { nil: undefined }),
+    }).chain((t) => {
+      // 50 interface endpoints per VPC: data endpoints + credentials + greengrass + CloudWatch Logs; 100 weighted records per name
+      const zones = Math.min(t.maxAzs, 3);
+      return devicesArb(Math.min(50 - 3, Math.floor(100 / zones))).map((expectedDevices) => ({ ...t, expectedDevices }));
+    });
+    fc.assert(fc.property(topologyArb, (t) => {
+      const app = concreteApp({ serviceZoneSuffixes: { 'iot.data': ['a', 'b', 'c'] } });
+      const stack = new IotAccountStack(app, 'Iot', {
+        env: { account: '111111111111', region: 'eu-west-1' },
+        maxAzs: t.maxAzs,
+        gatekeeperCidr: t.gatekeeper,
+        deviceCidrs: t.devices,
+        onPremisesCidrs: t.onPremises,
+        consumerAccounts: t.consumers,
+        networkAccount: t.networkAccount,
+        frontDoor: t.frontDoor,
+        expectedDevices: t.expectedDevices,
+        dataEndpointAddress: DATA_ADDRESS,
+        credentialsEndpointAddress: CREDENTIALS_ADDRESS,
+      });
+      const resources = synthesize(stack);
+      expect(Object.keys(resources).length).toBeLessThanOrEqual(500);
+      expect(ofType(resources, 'AWS::Lambda::Function').length).toBeLessThanOrEqual(1);
+      // AWS PrivateLink: at most 50 interface endpoints in the VPC, whoever adds them
+      expect(ofType(resources, 'AWS::EC2::VPCEndpoint').filter(([, r]) => r.Properties.VpcEndpointType === 'Interface').length).toBeLessThanOrEqual(50);
+
+      // every inbound rule: the endpoints admit the named networks and the load balancers; each load balancer its clients
+      const groupOf = (sg: { securityGroupId: string }) => logicalIdOf(stack, sg.securityGroupId);
+      const balancers = [stack.frontDoor, stack.endpointService?.loadBalancer].filter((b) => b !== undefined);
+      const allowed = new Map<string, { cidrs: unknown[]; groups: string[] }>([
+        [groupOf(stack.endpoint.securityGroup), {
+          cidrs: [t.gatekeeper, ...t.devices, ...t.onPremises],
+          groups: balancers.map((b) => groupOf(b.securityGroup)),
+        }],
+      ]);
+      if (stack.frontDoor) {
+        allowed.set(groupOf(stack.frontDoor.securityGroup), { cidrs: t.frontDoor?.clientCidrs ?? [...t.devices, ...t.onPremises], groups: [] });
+      }
+      if (stack.endpointService) {
+        // the endpoint service's internal load balancer admits its own VPC (by its CidrBlock attribute)
+        const vpcCidr = stack.resolve(stack.gatekeeperVpc.vpcCidrBlock);
+        allowed.set(groupOf(stack.endpointService.loadBalancer.securityGroup), { cidrs: [vpcCidr], groups: [] });
+      }
+      for (const rule of ingressRules(resources)) {
+        const permitted = allowed.get(rule.group);
+        expect(permitted).toBeDefined();
+        if (rule.sourceGroup) {
+          expect(permitted!.groups).toContain(rule.sourceGroup);
+        } else {
+          expect(permitted!.cidrs).toContainEqual(rule.cidr);
+        }
+        expect([443, 8443, 8883]).toContain(rule.fromPort);
+      }
+      const [[, policy]] = ofType(resources, 'AWS::IoT::Policy');
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        expect(actionsOf(statement).filter((a) => a === '*' || a === 'iot:*')).toEqual([]);
+      }
+    }), fcParams(RUNS.topology));
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, CfnOutput, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { concreteApp, testStack, testVpc, thrown } from './fixtures';
-import { IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
+import { IotAccountStack, IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 import { CFN_MAX_TEMPLATE_BYTES, stackFigures } from '../src/private/stack-limits';
 
 const DATA_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
@@ -154,6 +154,27 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
     expect(error.message).toContain(`expectedDevices ${devices} needs ${needed} interface endpoints in one VPC, more than the 50 of the quota `
       + '"Interface and Gateway Load Balancer endpoints per VPC"; split the fleet across VPCs');
     expect(stack.node.tryFindChild('Endpoint')?.node.children ?? []).toEqual([]);
+  });
+
+  test('other interface endpoints in the same VPC count too (checked at synth)', () => {
+    const app = concreteApp();
+    const stack = testStack(app, 'Iot');
+    const vpc = testVpc(stack);
+    new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_900_000, services: [{ service: IotEndpointService.CREDENTIALS }] });
+    vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }); // gateway endpoints have their own quota
+    const error = thrown(() => app.synth());
+    expect([error.name, error.prop, error.constructPath]).toEqual(['CdkPrivateIotError', 'expectedDevices', 'Iot/Endpoint']);
+    expect(error.message).toContain('expectedDevices 4900000 needs 50 interface endpoints, and the VPC holds 1 more (Iot/Vpc/Logs): 51, more than the 50');
+  });
+
+  test('the IoT account stack leaves room for its CloudWatch Logs endpoint', () => {
+    const app = concreteApp({ serviceZoneSuffixes: { 'iot.data': ['a', 'b', 'c'] } });
+    new IotAccountStack(app, 'Iot', {
+      env: { account: '111111111111', region: 'eu-west-1' }, gatekeeperCidr: '10.10.0.0/16', deviceCidrs: ['10.20.0.0/16'], expectedDevices: 4_800_000,
+    });
+    const error = thrown(() => app.synth());
+    expect(error.message).toMatch(/^PrivateIotDataEndpoint 'Iot\/IotEndpoints': expectedDevices 4800000 needs 50 interface endpoints, and the VPC holds 1 more \(Iot\/GatekeeperVpc\/Logs\): 51, more than the 50/);
   });
 
   test('a raised quota lets more endpoints through', () => {

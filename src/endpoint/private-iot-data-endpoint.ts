@@ -2,7 +2,7 @@ import { Annotations, ContextProvider, Duration, Fn, Stack, Token } from 'aws-cd
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IotEndpointService } from './iot-endpoint-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
 import { invalidProp } from '../private/errors';
@@ -137,6 +137,9 @@ export interface PrivateIotDataEndpointProps {
   readonly dualStack?: boolean;
 }
 
+/** The way out of the interface endpoint quota. */
+const ENDPOINT_QUOTA_FIX = 'split the fleet across VPCs (a PrivateIotDataEndpoint each), or have AWS raise the quota and set interfaceEndpointQuota to the new value';
+
 /**
  * Interface VPC endpoints that connect devices in (or routed to) a VPC to AWS IoT Core without the public internet.
  *
@@ -187,7 +190,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const services = this.validateServices(props.services ?? []);
     this.ports = validateIotPorts(this, props.ports);
     const endpointCount = this.validateDevices(props.expectedDevices);
-    this.validateEndpointQuota(endpointCount + services.length - 1, props.expectedDevices, props.interfaceEndpointQuota);
+    const endpointQuota = this.validateEndpointQuota(endpointCount + services.length - 1, props.expectedDevices, props.interfaceEndpointQuota);
     this.mqttKeepAlive = this.validateKeepAlive(props.mqttKeepAlive);
     if (props.dataServiceName !== undefined) {
       this.validateDataServiceName(props.dataServiceName, props.dataEndpointAddress);
@@ -248,6 +251,13 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
 
     this.givenDataEndpointAddress = props.dataEndpointAddress;
     this.givenCredentialsEndpointAddress = props.credentialsEndpointAddress;
+    // Other interface endpoints in the same VPC (e.g. CloudWatch Logs for Greengrass) count against the same quota.
+    this.node.addValidation({
+      validate: () => {
+        this.checkInterfaceEndpointsInVpc(endpointQuota, props.expectedDevices);
+        return [];
+      },
+    });
     checkStackLimits(this, {
       prop: 'expectedDevices',
       detail: `expectedDevices ${props.expectedDevices ?? DEVICES_PER_ENDPOINT}: ${endpointCount} iot.data endpoints x ${this.subnets.length} zones`,
@@ -437,12 +447,30 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     return Math.ceil(n / DEVICES_PER_ENDPOINT);
   }
 
-  private validateEndpointQuota(endpoints: number, devices: number | undefined, quota: number | undefined): void {
+  private validateEndpointQuota(endpoints: number, devices: number | undefined, quota: number | undefined): number {
     const limit = validateQuota(this, 'interfaceEndpointQuota', quota, INTERFACE_ENDPOINTS_PER_VPC);
     if (endpoints > limit) {
       invalidProp(this, 'expectedDevices', `${devices ?? DEVICES_PER_ENDPOINT} needs ${endpoints} interface endpoints in one VPC, more than the `
-        + `${limit} of the quota "Interface and Gateway Load Balancer endpoints per VPC"`,
-      'split the fleet across VPCs (a PrivateIotDataEndpoint each), or have AWS raise the quota and set interfaceEndpointQuota to the new value');
+        + `${limit} of the quota "Interface and Gateway Load Balancer endpoints per VPC"`, ENDPOINT_QUOTA_FIX);
+    }
+    return limit;
+  }
+
+  /** At synth time: this construct's endpoints and every other interface endpoint of the app in the same VPC (same stack). */
+  private checkInterfaceEndpointsInVpc(limit: number, devices: number | undefined): void {
+    const stack = Stack.of(this);
+    const vpcId = JSON.stringify(stack.resolve(this.vpc.vpcId));
+    const mine = new Set<IConstruct>([...this.dataEndpoints, this.credentialsEndpoint, this.greengrassEndpoint]
+      .flatMap((e) => (e ? [e.node.defaultChild as IConstruct] : [])));
+    const others = stack.node.findAll().filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint
+      && !mine.has(c) && Stack.of(c) === stack
+      && ['Interface', 'GatewayLoadBalancer'].includes(stack.resolve(c.vpcEndpointType))
+      && JSON.stringify(stack.resolve(c.vpcId)) === vpcId);
+    if (mine.size + others.length > limit) {
+      const paths = others.map((c) => c.node.scope!.node.path);
+      invalidProp(this, 'expectedDevices', `${devices ?? DEVICES_PER_ENDPOINT} needs ${mine.size} interface endpoints, and the VPC holds `
+        + `${others.length} more (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', ...' : ''}): ${mine.size + others.length}, more than the `
+        + `${limit} of the quota "Interface and Gateway Load Balancer endpoints per VPC"`, ENDPOINT_QUOTA_FIX);
     }
   }
 
