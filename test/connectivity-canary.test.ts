@@ -49,6 +49,13 @@ describe('IotConnectivityCanary', () => {
     expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
+  test('IPv6 DNS servers (plain or [ipv6]:port) get IPv6 egress rules', () => {
+    const { template } = canary({ dnsServers: ['fd00:10::2', '[fd00:10::3]:5353'], ports: [8883] });
+    const [sg] = Object.values(template.findResources('AWS::EC2::SecurityGroup')) as any[];
+    const dns = sg.Properties.SecurityGroupEgress.filter((r: any) => r.FromPort === 53).map((r: any) => `${r.IpProtocol} ${r.CidrIpv6}`).sort();
+    expect(dns).toEqual(['tcp fd00:10::2/128', 'tcp fd00:10::3/128', 'udp fd00:10::2/128', 'udp fd00:10::3/128']);
+  });
+
   test('a schedule adds a rule (no retries) and an alarm on the ProbeOk metric that treats missing data as failure', () => {
     const { template } = canary({ schedule: events.Schedule.rate(Duration.minutes(5)) });
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -80,6 +87,10 @@ describe('IotConnectivityCanary', () => {
     ['a host with a scheme', { host: 'mqtts://example.com' }, /host 'mqtts:\/\/example\.com' is not a hostname; use the ATS data endpoint/],
     ['a bad CIDR', { expectCidrs: ['10.0.0.0'] }, /expectCidrs contains '10\.0\.0\.0', which is not a CIDR block; use blocks like/],
     ['a step timeout of 2 minutes', { stepTimeout: Duration.minutes(2) }, /stepTimeout 2 minutes is outside 100 ms to 60 s/],
+    ['an address out of range in a CIDR', { expectCidrs: ['10.0.0.256/24'] }, /expectCidrs contains '10\.0\.0\.256\/24', which is not a CIDR block/],
+    ['a DNS server with a CIDR', { dnsServers: ['10.0.0.2/32'] }, /dnsServers contains '10\.0\.0\.2\/32', which is not 'ip', 'ip:port' or '\[ipv6\]:port'/],
+    ['a DNS server port out of range', { dnsServers: ['10.0.0.2:70000'] }, /dnsServers contains '10\.0\.0\.2:70000'/],
+    ['no DNS server', { dnsServers: [] }, /dnsServers is empty; name the DNS servers to ask, or omit dnsServers/],
   ])('rejects %s and adds nothing', (_name, props, message) => {
     const stack = testStack();
     const vpc = testVpc(stack);

@@ -11,8 +11,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import { concreteApp, testStack, thrown } from './fixtures';
 import {
-  CrossAccountIotEndpointService, IotAccountStack, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone, IotRecordStyle,
-  PrivateIotDataEndpoint, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
+  CrossAccountIotEndpointService, IotAccountStack, IotConnectivityCanary, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone,
+  IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneVpcAssociation, IotZoneVpcAuthorization, PrivateIotDataEndpoint,
+  StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
 
 /** Runs per property: enough to reach the corners (1 zone, 4 zones, 50 endpoints), few enough for a fast suite. */
@@ -452,48 +453,104 @@ describe('random invalid configurations', () => {
 // -----------------------------------------------------------------------------------------------------------------
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
+const PROVIDER_ACCOUNT = '111111111111';
 const CONSUMER_ACCOUNT = '222222222222';
+const LOOKUP_FUNCTION = /^AWS679f53fac002430cb0da5b7982bd2287/;
 
-describe('random endpoint services and consumers', () => {
-  test('the provider load balancer targets every interface, the consumer zone has a record per consumer interface', () => {
-    const sharingArb = fc.record({
-      providerZones: fc.integer({ min: 2, max: 4 }),
-      consumerZones: fc.integer({ min: 2, max: 4 }),
-      endpoints: fc.integer({ min: 1, max: 8 }),
-      ports: portsArb,
-      consumerPeers: fc.uniqueArray(privateCidrArb, { minLength: 1, maxLength: 3 }),
-      accounts: fc.uniqueArray(fc.stringMatching(/^[1-9][0-9]{11}$/), { minLength: 1, maxLength: 4 }),
-      acceptanceRequired: fc.boolean(),
-      recordStyle: fc.constantFrom(IotRecordStyle.WEIGHTED_IPS, IotRecordStyle.ALIAS),
-    });
+interface SharingConfig {
+  readonly providerZones: number;
+  readonly consumerZones: number;
+  readonly endpoints: number;
+  readonly ports: number[];
+  readonly consumerPeers: string[];
+  readonly accounts: string[];
+  readonly acceptanceRequired: boolean;
+  readonly recordStyle: IotRecordStyle;
+  readonly canary: { ports: number[]; expectCidrs?: string[]; dnsServers?: string[]; stepSeconds: number };
+}
+
+const accountArb = fc.stringMatching(/^[1-9][0-9]{11}$/).filter((a) => a !== PROVIDER_ACCOUNT);
+const sharingArb: fc.Arbitrary<SharingConfig> = fc.record({
+  providerZones: fc.integer({ min: 2, max: 4 }),
+  consumerZones: fc.integer({ min: 2, max: 4 }),
+  endpoints: fc.integer({ min: 1, max: 8 }),
+  ports: portsArb,
+  consumerPeers: fc.uniqueArray(privateCidrArb, { minLength: 1, maxLength: 3 }),
+  accounts: fc.uniqueArray(accountArb, { minLength: 1, maxLength: 4 }),
+  acceptanceRequired: fc.boolean(),
+  recordStyle: fc.constantFrom(IotRecordStyle.WEIGHTED_IPS, IotRecordStyle.ALIAS),
+  canary: fc.record({
+    ports: portsArb,
+    expectCidrs: fc.option(fc.uniqueArray(privateCidrArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    dnsServers: fc.option(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+      .map(([host, port]) => `10.30.0.${host}${port === undefined ? '' : `:${port}`}`), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    stepSeconds: fc.integer({ min: 1, max: 60 }),
+  }),
+});
+
+/** Per-construct prop overrides an invalid case applies. */
+type SharingOverrides = Partial<Record<'service' | 'consumer' | 'profile' | 'profileAssociation' | 'authorization' | 'association' | 'canary',
+  Record<string, unknown>>>;
+
+/**
+ * Provider account: endpoints, endpoint service, zone, Route 53 Profile shared with the consumer, VPC authorization for
+ * the consumer's second VPC. Consumer account: service consumer, profile association, zone association (second VPC), canary.
+ */
+function buildSharing(s: SharingConfig, o: SharingOverrides = {}) {
+  const app = concreteApp([
+    { zoneSuffixes: ZONE_SUFFIXES, serviceZoneSuffixes: { 'iot.data': ZONE_SUFFIXES } },
+    { account: CONSUMER_ACCOUNT, zoneSuffixes: ZONE_SUFFIXES },
+  ]);
+  const provider = testStack(app, 'Provider');
+  const providerVpc = fleetVpc(provider);
+  const endpoint = new PrivateIotDataEndpoint(provider, 'Endpoint', {
+    vpc: providerVpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: providerVpc.availabilityZones.slice(0, s.providerZones) },
+    expectedDevices: s.endpoints * 100_000,
+    dataEndpointAddress: DATA_ADDRESS,
+  });
+  new CrossAccountIotEndpointService(provider, 'Service', {
+    endpoint, allowedAccounts: s.accounts, acceptanceRequired: s.acceptanceRequired, ports: s.ports, ...o.service,
+  });
+  const zone = new IotPrivateHostedZone(provider, 'Zone', { endpoint });
+  new IotZoneProfile(provider, 'Profile', { zones: [zone.dataZone], shareWithAccounts: [CONSUMER_ACCOUNT], ...o.profile });
+  new IotZoneVpcAuthorization(provider, 'Authorization', {
+    zones: [zone.dataZone], vpcId: 'vpc-0123456789abcdef0', vpcAccount: CONSUMER_ACCOUNT, ...o.authorization,
+  });
+
+  const consumerStack = new Stack(app, 'Consumer', { env: { account: CONSUMER_ACCOUNT, region: 'eu-west-1' } });
+  const consumerVpc = fleetVpc(consumerStack);
+  const consumer = new IotEndpointServiceConsumer(consumerStack, 'Iot', {
+    vpc: consumerVpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    supportedAvailabilityZones: consumerVpc.availabilityZones.slice(0, s.consumerZones),
+    serviceName: SERVICE_NAME,
+    dataEndpointAddress: DATA_ADDRESS,
+    ports: s.ports,
+    peers: s.consumerPeers.map((cidr) => ec2.Peer.ipv4(cidr)),
+    recordStyle: s.recordStyle,
+    ...o.consumer,
+  });
+  const otherVpc = new ec2.Vpc(consumerStack, 'OtherVpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  new IotZoneProfileAssociation(consumerStack, 'ProfileAssociation', { profileId: 'rp-0123456789abcdef', vpc: otherVpc, ...o.profileAssociation });
+  new IotZoneVpcAssociation(consumerStack, 'ZoneAssociation', { hostedZoneIds: ['Z0123456789ABCDEFGHIJ'], vpc: otherVpc, ...o.association });
+  const canary = new IotConnectivityCanary(consumerStack, 'Canary', {
+    vpc: consumerVpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    host: DATA_ADDRESS,
+    ports: s.canary.ports,
+    expectCidrs: s.canary.expectCidrs,
+    dnsServers: s.canary.dnsServers,
+    stepTimeout: Duration.seconds(s.canary.stepSeconds),
+    ...o.canary,
+  });
+  return { app, provider, consumerStack, consumerVpc, consumer, canary };
+}
+
+describe('random endpoint services, consumers, zone sharing and canaries', () => {
+  test('targets = provider interfaces, records = consumer interfaces, one lookup function per stack, rules no wider than given', () => {
     fc.assert(fc.property(sharingArb, (s) => {
-      const app = concreteApp([
-        { zoneSuffixes: ZONE_SUFFIXES, serviceZoneSuffixes: { 'iot.data': ZONE_SUFFIXES } },
-        { account: CONSUMER_ACCOUNT, zoneSuffixes: ZONE_SUFFIXES },
-      ]);
-      const provider = testStack(app, 'Provider');
-      const providerVpc = fleetVpc(provider);
-      const endpoint = new PrivateIotDataEndpoint(provider, 'Endpoint', {
-        vpc: providerVpc,
-        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: providerVpc.availabilityZones.slice(0, s.providerZones) },
-        expectedDevices: s.endpoints * 100_000,
-        dataEndpointAddress: DATA_ADDRESS,
-      });
-      new CrossAccountIotEndpointService(provider, 'Service', {
-        endpoint, allowedAccounts: s.accounts, acceptanceRequired: s.acceptanceRequired, ports: s.ports,
-      });
-      const consumerStack = new Stack(app, 'Consumer', { env: { account: CONSUMER_ACCOUNT, region: 'eu-west-1' } });
-      const consumerVpc = fleetVpc(consumerStack);
-      const consumer = new IotEndpointServiceConsumer(consumerStack, 'Iot', {
-        vpc: consumerVpc,
-        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-        supportedAvailabilityZones: consumerVpc.availabilityZones.slice(0, s.consumerZones),
-        serviceName: SERVICE_NAME,
-        dataEndpointAddress: DATA_ADDRESS,
-        ports: s.ports,
-        peers: s.consumerPeers.map((cidr) => ec2.Peer.ipv4(cidr)),
-        recordStyle: s.recordStyle,
-      });
+      const { provider, consumerStack, consumerVpc, consumer, canary } = buildSharing(s);
       const providerResources = synthesize(provider);
       const consumerResources = synthesize(consumerStack);
 
@@ -505,19 +562,82 @@ describe('random endpoint services and consumers', () => {
       const [[, permissions]] = ofType(providerResources, 'AWS::EC2::VPCEndpointServicePermissions');
       expect(permissions.Properties.AllowedPrincipals).toHaveLength(s.accounts.length);
       s.accounts.forEach((a, i) => expect(JSON.stringify(permissions.Properties.AllowedPrincipals[i])).toContain(`:iam::${a}:root`));
+      const [[, share]] = ofType(providerResources, 'AWS::RAM::ResourceShare');
+      expect(share.Properties.Principals).toEqual([CONSUMER_ACCOUNT]);
+      expect(share.Properties.AllowExternalPrincipals).toBe(false);
 
       const records = ofType(consumerResources, 'AWS::Route53::RecordSet').filter(([, r]) => r.Properties.Type === 'A');
       expect(records).toHaveLength(s.recordStyle === IotRecordStyle.ALIAS ? s.consumerZones + 1 : s.consumerZones);
       expect(consumer.endpoint.dataEndpoints).toHaveLength(1);
       for (const stackResources of [providerResources, consumerResources]) {
-        expect(ofType(stackResources, 'AWS::Lambda::Function').length).toBeLessThanOrEqual(1);
+        expect(ofType(stackResources, 'AWS::Lambda::Function').filter(([id]) => LOOKUP_FUNCTION.test(id)).length).toBeLessThanOrEqual(1);
       }
+      // the consumer stack: one lookup function and the canary's, nothing else
+      expect(ofType(consumerResources, 'AWS::Lambda::Function')).toHaveLength(2);
+
       const consumerGroup = logicalIdOf(consumerStack, consumer.endpoint.securityGroup.securityGroupId);
-      for (const rule of ingressRules(consumerResources).filter((r) => r.group === consumerGroup)) {
+      for (const rule of ingressRules(consumerResources)) {
+        expect(rule.group).toBe(consumerGroup);
         expect(s.consumerPeers).toContain(rule.cidr);
         expect(s.ports).toContain(rule.fromPort);
       }
+      // the canary reaches the IoT ports of the expected networks and DNS of the named servers, nothing else
+      const canaryGroup = logicalIdOf(consumerStack, canary.securityGroup.securityGroupId);
+      const vpcCidr = JSON.stringify(consumerStack.resolve(consumerVpc.vpcCidrBlock));
+      const iotDestinations = (s.canary.expectCidrs ?? []).map((c) => JSON.stringify(c));
+      const dnsDestinations = (s.canary.dnsServers ?? []).map((d) => JSON.stringify(`${d.split(':')[0]}/32`));
+      for (const rule of egressRules(consumerResources).filter((r) => r.group === canaryGroup)) {
+        const destination = JSON.stringify(rule.cidr);
+        if (rule.fromPort === 53) {
+          expect(s.canary.dnsServers ? dnsDestinations : [vpcCidr]).toContain(destination);
+        } else {
+          expect(s.canary.ports).toContain(rule.fromPort);
+          expect(s.canary.expectCidrs ? iotDestinations : [vpcCidr]).toContain(destination);
+        }
+      }
     }), fcParams(RUNS.sharing));
+  });
+
+  const sharingBreakageArb: fc.Arbitrary<{ prop: string; overrides: SharingOverrides }> = fc.oneof(
+    fc.constant({ prop: 'allowedAccounts', overrides: { service: { allowedAccounts: [] } } }),
+    fc.stringMatching(/^[0-9]{1,11}$/).map((a) => ({ prop: 'allowedAccounts', overrides: { service: { allowedAccounts: [a] } } })),
+    fc.constant({ prop: 'acceptanceRequired', overrides: { service: { allowAnyPrincipal: true, acceptanceRequired: false } } }),
+    fc.constantFrom('EU-WEST-1', 'eu-west', 'europe').map((r) => ({ prop: 'supportedRegions', overrides: { service: { supportedRegions: [r] } } })),
+    fc.tuple(badPort, portsArb).map(([bad, ok]) => ({ prop: 'ports', overrides: { service: { ports: [...ok, bad] } } })),
+    fc.oneof(levelArb, fc.constant('com.amazonaws.eu-west-1.iot.data'), fc.constant('vpce-svc-0123456789abcdef0'))
+      .map((name) => ({ prop: 'serviceName', overrides: { consumer: { serviceName: name } } })),
+    fc.constant({ prop: 'zones', overrides: { profile: { zones: [] } } }),
+    fc.constantFrom('12345', 'abcdefghijkl', PROVIDER_ACCOUNT).map((a) => ({ prop: 'shareWithAccounts', overrides: { profile: { shareWithAccounts: [a] } } })),
+    fc.constant({ prop: 'shareWithOrganizationArns', overrides: { profile: { shareWithOrganizationArns: ['arn:aws:organizations::111111111111:bad'] } } }),
+    levelArb.map((id) => ({ prop: 'profileId', overrides: { profileAssociation: { profileId: id } } })),
+    fc.constant({ prop: 'zones', overrides: { authorization: { zones: [] } } }),
+    fc.constantFrom('vpc-123', 'subnet-0123456789abcdef0').map((id) => ({ prop: 'vpcId', overrides: { authorization: { vpcId: id } } })),
+    fc.constant({ prop: 'vpcAccount', overrides: { authorization: { vpcAccount: PROVIDER_ACCOUNT } } }),
+    fc.constantFrom('eu', 'EU-WEST-1').map((r) => ({ prop: 'vpcRegion', overrides: { authorization: { vpcRegion: r } } })),
+    fc.constantFrom<unknown[]>([], ['Z0123456789ABCDEFGHIJ', 'Z0123456789ABCDEFGHIJ'], ['/hostedzone/Z0123456789ABCDEFGHIJ'])
+      .map((ids) => ({ prop: 'hostedZoneIds', overrides: { association: { hostedZoneIds: ids } } })),
+    fc.constantFrom('arn:aws:iam::12:role/x', 'role/x').map((arn) => ({ prop: 'assumedRoleArn', overrides: { association: { assumedRoleArn: arn } } })),
+    fc.oneof(fc.integer({ min: 0, max: 99 }).map((ms) => Duration.millis(ms)), fc.integer({ min: 61, max: 900 }).map((sec) => Duration.seconds(sec)))
+      .map((d) => ({ prop: 'stepTimeout', overrides: { canary: { stepTimeout: d } } })),
+    fc.constantFrom('not a host', 'UPPER.example.com', 'a..b', '').map((host) => ({ prop: 'host', overrides: { canary: { host } } })),
+    fc.constantFrom('10.0.0.0', '999.1.1.1/8', '10.0.0.0/33', '2001:db8::/129', 'ten/8').map((c) => ({ prop: 'expectCidrs', overrides: { canary: { expectCidrs: [c] } } })),
+    fc.constantFrom<unknown[]>([], ['abc'], ['10.0.0.300'], ['10.0.0.2:99999'], ['10.0.0.2/32'])
+      .map((servers) => ({ prop: 'dnsServers', overrides: { canary: { dnsServers: servers } } })),
+    fc.tuple(badPort, portsArb).map(([bad, ok]) => ({ prop: 'ports', overrides: { canary: { ports: [...ok, bad] } } })),
+  );
+
+  test('random breakages always fail with CdkPrivateIotError naming the prop', () => {
+    fc.assert(fc.property(sharingArb, sharingBreakageArb, (s, breakage) => {
+      const error = thrown(() => {
+        const built = buildSharing(s, breakage.overrides);
+        synthesize(built.provider);
+        synthesize(built.consumerStack);
+      });
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect([error.name, error.prop]).toEqual(['CdkPrivateIotError', breakage.prop]);
+      expect(error.message).toMatch(/^\w+ '(Provider|Consumer)\/[\w/]+': /);
+      expect(error.message).toContain(`${breakage.prop} `);
+    }), fcParams(RUNS.invalid / 2));
   });
 });
 

@@ -1,4 +1,3 @@
-import * as net from 'net';
 import { Annotations, ArnFormat, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +5,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
+import { isCidrBlock } from '../private/validation';
 
 /** The thing policy variable that holds the name of the thing attached to the connecting principal. */
 const THING_NAME = '${iot:Connection.Thing.ThingName}';
@@ -425,10 +425,7 @@ function checkCidr(scope: IConstruct, cidr: string): string {
   if (Token.isUnresolved(cidr)) {
     return cidr;
   }
-  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
-  const family = match ? net.isIP(match[1]) : 0;
-  const maxPrefix = family === 4 ? 32 : 128;
-  if (!match || family === 0 || Number(match[2]) > maxPrefix) {
+  if (!isCidrBlock(cidr)) {
     invalidProp(scope, 'sourceIpCidrs', `contains '${cidr}', which is not an IPv4 or IPv6 CIDR block`,
       'use an address and a prefix length, e.g. 10.0.0.0/16 or 2001:db8::/56');
   }

@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { IConstruct } from 'constructs';
 import { invalidProp } from './errors';
 import { IOT_ENDPOINT_PORTS } from './limits';
@@ -40,3 +41,21 @@ export const ATS_DATA_HOST = /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.
 
 /** The account's credential provider endpoint, e.g. `c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com`. */
 export const CREDENTIALS_HOST = /^[a-z0-9]+\.credentials\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+/** An IPv4 or IPv6 CIDR block: a valid address and a prefix length the address family allows (10.0.0.0/16, 2001:db8::/56). */
+export function isCidrBlock(cidr: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  const family = match ? net.isIP(match[1]) : 0;
+  return family !== 0 && Number(match![2]) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * The address of a DNS server written as `ip`, `ip:port` or `[ipv6]:port` (the probe's format), or undefined when
+ * the text is none of these or the port is outside 1-65535.
+ */
+export function dnsServerAddress(server: string): { ip: string; family: 4 | 6 } | undefined {
+  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(server) ?? /^([0-9.]+)(?::(\d+))?$/.exec(server) ?? /^([0-9a-fA-F:]+)()$/.exec(server);
+  const family = m ? net.isIP(m[1]) : 0;
+  const port = m?.[2] ? Number(m[2]) : 53;
+  return m && family !== 0 && port >= 1 && port <= 65535 ? { ip: m[1], family: family as 4 | 6 } : undefined;
+}

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { CanaryFunction } from './canary-function';
 import { invalidProp } from '../private/errors';
 import { acknowledge } from '../private/nag';
-import { validateIotPorts } from '../private/validation';
+import { dnsServerAddress, isCidrBlock, validateIotPorts } from '../private/validation';
 
 /** Namespace and name of the metric the canary writes (embedded metric format). */
 const METRIC_NAMESPACE = 'CdkPrivateIot/Probe';
@@ -112,10 +112,21 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
       invalidProp(this, 'host', `'${props.host}' is not a hostname`, 'use the ATS data endpoint (xxxx-ats.iot.<region>.amazonaws.com) or your custom domain');
     }
     for (const cidr of props.expectCidrs ?? []) {
-      if (!Token.isUnresolved(cidr) && !/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(cidr) && !/^[0-9a-f:]+\/\d{1,3}$/i.test(cidr)) {
-        invalidProp(this, 'expectCidrs', `contains '${cidr}', which is not a CIDR block`, 'use blocks like 10.10.0.0/16');
+      if (!Token.isUnresolved(cidr) && !isCidrBlock(cidr)) {
+        invalidProp(this, 'expectCidrs', `contains '${cidr}', which is not a CIDR block`, 'use blocks like 10.10.0.0/16 or 2001:db8::/56');
       }
     }
+    if (props.dnsServers !== undefined && props.dnsServers.length === 0) {
+      invalidProp(this, 'dnsServers', 'is empty', 'name the DNS servers to ask, or omit dnsServers for the VPC resolver');
+    }
+    const dnsServers = (props.dnsServers ?? []).map((server) => {
+      // a token (e.g. a Resolver endpoint's address) is taken as an IPv4 address without a port
+      const address = Token.isUnresolved(server) ? { ip: server, family: 4 as const } : dnsServerAddress(server);
+      if (!address) {
+        invalidProp(this, 'dnsServers', `contains '${server}', which is not 'ip', 'ip:port' or '[ipv6]:port'`, 'use resolver addresses like 10.10.0.2 or 10.10.0.2:53');
+      }
+      return address;
+    });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -129,7 +140,9 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
         this.securityGroup.addEgressRule(destination, ec2.Port.tcp(port), `AWS IoT Core ${port}`);
       }
     }
-    const resolvers = props.dnsServers?.map((server) => ec2.Peer.ipv4(`${server.split(':')[0]}/32`)) ?? [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
+    const resolvers = props.dnsServers
+      ? dnsServers.map((a) => (a.family === 4 ? ec2.Peer.ipv4(`${a.ip}/32`) : ec2.Peer.ipv6(`${a.ip}/128`)))
+      : [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
     for (const resolver of resolvers) {
       this.securityGroup.addEgressRule(resolver, ec2.Port.udp(53), 'DNS');
       this.securityGroup.addEgressRule(resolver, ec2.Port.tcp(53), 'DNS over TCP');

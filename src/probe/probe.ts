@@ -11,6 +11,7 @@ import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { connect as mqttConnect, IClientOptions, ISubscriptionGrant, MqttClient } from 'mqtt';
+import { dnsServerAddress } from '../private/validation';
 
 /** The ports of the AWS IoT data endpoint: 8883 = MQTT, 443 = MQTT/HTTPS with ALPN, 8443 = HTTPS. */
 export const IOT_PORTS: readonly number[] = [8883, 443, 8443];
@@ -234,10 +235,7 @@ function validate(o: ProbeOptions): Settings {
 }
 
 function parseDnsServer(server: string): string {
-  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(server) ?? /^([0-9.]+)(?::(\d+))?$/.exec(server);
-  const ip = m ? m[1] : server;
-  const port = m?.[2] !== undefined ? Number(m[2]) : 53;
-  if (!net.isIP(ip) || port < 1 || port > 65535) {
+  if (!dnsServerAddress(server)) {
     throw new ProbeConfigError(`dnsServers entry '${server}' must be 'ip', 'ip:port' or '[ipv6]:port'`);
   }
   return server;
