@@ -11,9 +11,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import { concreteApp, testStack, thrown } from './fixtures';
 import {
-  CrossAccountIotEndpointService, IotAccountStack, IotConnectivityCanary, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone,
-  IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneVpcAssociation, IotZoneVpcAuthorization, PrivateIotDataEndpoint,
-  StaticIpIotFrontDoor, VpceOnlyIotPolicy,
+  ConsumerAccountStack, CrossAccountIotEndpointService, IotAccountStack, IotConnectivityCanary, IotEndpointService, IotEndpointServiceConsumer,
+  IotPrivateHostedZone, IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneVpcAssociation, IotZoneVpcAuthorization,
+  NetworkAccountStack, PrivateIotDataEndpoint, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
 
 /** Runs per property: enough to reach the corners (1 zone, 4 zones, 50 endpoints), few enough for a fast suite. */
@@ -715,6 +715,113 @@ describe('random IoT account stacks', () => {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         expect(actionsOf(statement).filter((a) => a === '*' || a === 'iot:*')).toEqual([]);
       }
+    }), fcParams(RUNS.topology));
+  });
+
+  /** Malformed CIDRs: no prefix, an address or prefix out of range, IPv6 where IPv4 is needed, text. */
+  const badCidrArb = fc.oneof(
+    fc.integer({ min: 0, max: 255 }).map((a) => `10.${a}.0.0`),
+    fc.integer({ min: 256, max: 999 }).map((a) => `10.${a}.0.0/16`),
+    fc.integer({ min: 33, max: 99 }).map((m) => `10.0.0.0/${m}`),
+    fc.constantFrom('2001:db8::/56', 'ten/8', ''),
+  );
+
+  test('random breakages of the three account stacks always fail with CdkPrivateIotError naming the prop', () => {
+    type StackBreakage = { stack: 'network' | 'iot' | 'consumer'; prop: string; props: Record<string, unknown> };
+    const stackBreakageArb: fc.Arbitrary<StackBreakage> = fc.oneof(
+      badCidrArb.map((c) => ({ stack: 'network' as const, prop: 'deviceCidr', props: { deviceCidr: c } })),
+      badCidrArb.map((c) => ({ stack: 'network' as const, prop: 'gatekeeperCidr', props: { gatekeeperCidr: c } })),
+      badCidrArb.map((c) => ({ stack: 'network' as const, prop: 'onPremisesCidrs', props: { onPremisesCidrs: ['192.168.0.0/16', c] } })),
+      fc.constantFrom('1234', 'abcdefghijkl').map((a) => ({ stack: 'network' as const, prop: 'iotAccount', props: { iotAccount: a } })),
+      fc.constantFrom('198.51.100', 'vpn.example.com', '2001:db8::1').map((ip) => ({ stack: 'network' as const, prop: 'vpn', props: { vpn: { customerGatewayIp: ip } } })),
+      fc.constantFrom(0, -1, 4294967295, 1.5).map((asn) => ({
+        stack: 'network' as const, prop: 'vpn', props: { vpn: { customerGatewayIp: '198.51.100.10', customerGatewayAsn: asn } },
+      })),
+      fc.constant({ stack: 'network' as const, prop: 'maxAzs', props: { maxAzs: 1 } }),
+      badCidrArb.map((c) => ({ stack: 'iot' as const, prop: 'gatekeeperCidr', props: { gatekeeperCidr: c } })),
+      badCidrArb.map((c) => ({ stack: 'iot' as const, prop: 'deviceCidrs', props: { deviceCidrs: [c] } })),
+      fc.constant({ stack: 'iot' as const, prop: 'deviceCidrs', props: { deviceCidrs: [] } }),
+      badCidrArb.map((c) => ({ stack: 'iot' as const, prop: 'onPremisesCidrs', props: { onPremisesCidrs: [c] } })),
+      badCidrArb.map((c) => ({ stack: 'iot' as const, prop: 'frontDoor.clientCidrs', props: { frontDoor: { clientCidrs: [c] } } })),
+      fc.constantFrom('1', PROVIDER_ACCOUNT).map((a) => ({ stack: 'iot' as const, prop: 'networkAccount', props: { networkAccount: a } })),
+      fc.constantFrom('1', 'x'.repeat(12)).map((a) => ({ stack: 'iot' as const, prop: 'consumerAccounts', props: { consumerAccounts: [a] } })),
+      fc.integer({ min: 5_000_001, max: 9_000_000 }).map((n) => ({ stack: 'iot' as const, prop: 'expectedDevices', props: { expectedDevices: n } })),
+      badCidrArb.map((c) => ({ stack: 'consumer' as const, prop: 'vpcCidr', props: { vpcCidr: c } })),
+      levelArb.map((name) => ({ stack: 'consumer' as const, prop: 'serviceName', props: { serviceName: name } })),
+      levelArb.map((host) => ({ stack: 'consumer' as const, prop: 'dataEndpointAddress', props: { dataEndpointAddress: host } })),
+    );
+    fc.assert(fc.property(stackBreakageArb, fc.integer({ min: 2, max: 3 }), (b, maxAzs) => {
+      const app = concreteApp([{ serviceZoneSuffixes: { 'iot.data': ['a', 'b', 'c'] } }, { account: CONSUMER_ACCOUNT }],
+        { context: { [`endpoint-service-availability-zones:account=${CONSUMER_ACCOUNT}:region=eu-west-1:serviceName=${SERVICE_NAME}`]: ['eu-west-1a', 'eu-west-1b'] } });
+      const error = thrown(() => {
+        if (b.stack === 'network') {
+          new NetworkAccountStack(app, 'Network', {
+            env: { account: PROVIDER_ACCOUNT, region: 'eu-west-1' }, maxAzs, deviceCidr: '10.20.0.0/16', gatekeeperCidr: '10.10.0.0/16', iotAccount: CONSUMER_ACCOUNT, ...b.props,
+          });
+        } else if (b.stack === 'iot') {
+          new IotAccountStack(app, 'Iot', {
+            env: { account: PROVIDER_ACCOUNT, region: 'eu-west-1' },
+            maxAzs,
+            gatekeeperCidr: '10.10.0.0/16',
+            deviceCidrs: ['10.20.0.0/16'],
+            dataEndpointAddress: DATA_ADDRESS,
+            credentialsEndpointAddress: CREDENTIALS_ADDRESS,
+            ...b.props,
+          });
+        } else {
+          new ConsumerAccountStack(app, 'Consumer', {
+            env: { account: CONSUMER_ACCOUNT, region: 'eu-west-1' }, maxAzs, vpcCidr: '10.30.0.0/16', serviceName: SERVICE_NAME, dataEndpointAddress: DATA_ADDRESS, ...b.props,
+          });
+        }
+        app.synth();
+      });
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect([error.name, error.prop]).toEqual(['CdkPrivateIotError', b.prop]);
+      expect(error.message).toContain(`${b.prop} `);
+    }), fcParams(RUNS.invalid / 2));
+  });
+
+  test('random network and consumer account stacks synthesize; DNS is open only to the device and on-premises networks', () => {
+    const accountsArb = fc.record({
+      maxAzs: fc.integer({ min: 2, max: 3 }),
+      device: fc.integer({ min: 100, max: 199 }).map((b) => `10.${b}.0.0/16`),
+      gatekeeper: fc.integer({ min: 0, max: 99 }).map((a) => `10.${a}.0.0/16`),
+      onPremises: fc.uniqueArray(fc.integer({ min: 0, max: 255 }).map((c) => `192.168.${c}.0/24`), { maxLength: 2 }),
+      vpn: fc.option(fc.record({ customerGatewayIp: publicCidrArb.map((c) => c.split('/')[0]), customerGatewayAsn: fc.integer({ min: 64512, max: 65534 }) }), { nil: undefined }),
+      canary: fc.boolean(),
+      profile: fc.boolean(),
+      consumerCidr: fc.integer({ min: 200, max: 250 }).map((c) => `10.${c}.0.0/16`),
+    });
+    fc.assert(fc.property(accountsArb, (a) => {
+      const app = concreteApp([{}, { account: CONSUMER_ACCOUNT }],
+        { context: { [`endpoint-service-availability-zones:account=${CONSUMER_ACCOUNT}:region=eu-west-1:serviceName=${SERVICE_NAME}`]: ['eu-west-1a', 'eu-west-1b'] } });
+      const network = new NetworkAccountStack(app, 'Network', {
+        env: { account: PROVIDER_ACCOUNT, region: 'eu-west-1' },
+        maxAzs: a.maxAzs,
+        deviceCidr: a.device,
+        gatekeeperCidr: a.gatekeeper,
+        onPremisesCidrs: a.onPremises,
+        iotAccount: CONSUMER_ACCOUNT,
+        vpn: a.vpn,
+        canaryHost: a.canary ? DATA_ADDRESS : undefined,
+        zoneProfileId: a.profile ? 'rp-0123456789abcdef' : undefined,
+      });
+      const consumer = new ConsumerAccountStack(app, 'Consumer', {
+        env: { account: CONSUMER_ACCOUNT, region: 'eu-west-1' }, maxAzs: a.maxAzs, vpcCidr: a.consumerCidr, serviceName: SERVICE_NAME, dataEndpointAddress: DATA_ADDRESS,
+      });
+      const networkResources = synthesize(network);
+      const consumerResources = synthesize(consumer);
+      for (const resources of [networkResources, consumerResources]) {
+        expect(ofType(resources, 'AWS::Lambda::Function').filter(([id]) => LOOKUP_FUNCTION.test(id)).length).toBeLessThanOrEqual(1);
+      }
+      const resolverGroup = logicalIdOf(network, network.resolverSecurityGroup.securityGroupId);
+      const resolverRules = ingressRules(networkResources).filter((r) => r.group === resolverGroup);
+      expect(resolverRules.map((r) => `${r.protocol} ${r.fromPort} ${r.cidr}`).sort())
+        .toEqual([a.device, ...a.onPremises].flatMap((c) => [`tcp 53 ${c}`, `udp 53 ${c}`]).sort());
+      expect(ingressRules(networkResources).filter((r) => r.group !== resolverGroup)).toEqual([]);
+      const routes = ofType(networkResources, 'AWS::EC2::Route').map(([, r]) => r.Properties.DestinationCidrBlock);
+      expect(new Set(routes)).toEqual(new Set([a.gatekeeper]));
+      expect(ofType(networkResources, 'AWS::EC2::VPNConnection')).toHaveLength(a.vpn ? 1 : 0);
     }), fcParams(RUNS.topology));
   });
 });

@@ -1,4 +1,5 @@
 import * as net from 'net';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidProp } from './errors';
 import { IOT_ENDPOINT_PORTS } from './limits';
@@ -58,4 +59,23 @@ export function dnsServerAddress(server: string): { ip: string; family: 4 | 6 } 
   const family = m ? net.isIP(m[1]) : 0;
   const port = m?.[2] ? Number(m[2]) : 53;
   return m && family !== 0 && port >= 1 && port <= 65535 ? { ip: m[1], family: family as 4 | 6 } : undefined;
+}
+
+/**
+ * Checks IPv4 CIDR props that end up in VPCs, routes, network ACLs and security group rules (aws-cdk-lib accepts
+ * `999.0.0.0/8` there, which fails only at deployment). Tokens pass unchecked.
+ */
+export function checkIpv4Cidrs(scope: IConstruct, prop: string, cidrs: string[], example = '10.20.0.0/16'): void {
+  for (const cidr of cidrs) {
+    if (!Token.isUnresolved(cidr) && !(isCidrBlock(cidr) && net.isIPv4(cidr.split('/')[0]))) {
+      invalidProp(scope, prop, `${cidrs.length === 1 ? 'is' : 'contains'} '${cidr}', which is not an IPv4 CIDR block`, `use an address and a prefix length, e.g. ${example}`);
+    }
+  }
+}
+
+/** Checks a 12-digit AWS account id prop. Tokens pass unchecked. */
+export function checkAccountId(scope: IConstruct, prop: string, account: string): void {
+  if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+    invalidProp(scope, prop, `'${account}' is not an AWS account id`, 'use the 12-digit id, e.g. 111111111111');
+  }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -8,6 +8,8 @@ import { IotEndpointService } from '../endpoint/iot-endpoint-service';
 import { PrivateIotDataEndpoint } from '../endpoint/private-iot-data-endpoint';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { VpceOnlyIotPolicy } from '../policy/vpce-only-iot-policy';
+import { invalidProp } from '../private/errors';
+import { checkAccountId, checkIpv4Cidrs } from '../private/validation';
 import { CrossAccountIotEndpointService } from '../sharing/cross-account-iot-endpoint-service';
 import { IotZoneProfile } from '../sharing/iot-zone-profile';
 
@@ -149,6 +151,21 @@ export class IotAccountStack extends Stack {
     super(scope, id, props);
     const onPremises = props.onPremisesCidrs ?? [];
     const internetFacing = props.frontDoor?.internetFacing ?? false;
+    checkIpv4Cidrs(this, 'gatekeeperCidr', [props.gatekeeperCidr], '10.10.0.0/16');
+    if (props.deviceCidrs.length === 0) {
+      invalidProp(this, 'deviceCidrs', 'is empty, so no device network could reach the endpoints', 'name the device networks routed to the gatekeeper VPC');
+    }
+    checkIpv4Cidrs(this, 'deviceCidrs', props.deviceCidrs);
+    checkIpv4Cidrs(this, 'onPremisesCidrs', onPremises, '192.168.0.0/16');
+    checkIpv4Cidrs(this, 'frontDoor.clientCidrs', props.frontDoor?.clientCidrs ?? [], '203.0.113.0/24');
+    if (props.networkAccount !== undefined) {
+      checkAccountId(this, 'networkAccount', props.networkAccount);
+      if (!Token.isUnresolved(props.networkAccount) && props.networkAccount === this.account) {
+        invalidProp(this, 'networkAccount', `${props.networkAccount} is this stack's own account, which needs no Route 53 Profile share`,
+          'omit networkAccount and pass the device VPC in associatedVpcs');
+      }
+    }
+    (props.consumerAccounts ?? []).forEach((account) => checkAccountId(this, 'consumerAccounts', account));
 
     this.gatekeeperVpc = new ec2.Vpc(this, 'GatekeeperVpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.gatekeeperCidr),

@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
@@ -5,6 +6,7 @@ import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
 import { acknowledgeTopologyVpc, attachToTransitGateway } from './network';
 import { invalidProp } from '../private/errors';
+import { checkAccountId, checkIpv4Cidrs } from '../private/validation';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
 import { IotZoneProfileAssociation } from '../sharing/iot-zone-profile';
 
@@ -98,6 +100,20 @@ export class NetworkAccountStack extends Stack {
     const maxAzs = props.maxAzs ?? 2;
     if (maxAzs < 2) {
       invalidProp(this, 'maxAzs', `${maxAzs} is below 2, but a Route 53 Resolver inbound endpoint needs addresses in two zones`, 'use 2 or more');
+    }
+    checkIpv4Cidrs(this, 'deviceCidr', [props.deviceCidr]);
+    checkIpv4Cidrs(this, 'gatekeeperCidr', [props.gatekeeperCidr], '10.10.0.0/16');
+    checkIpv4Cidrs(this, 'onPremisesCidrs', onPremises, '192.168.0.0/16');
+    checkAccountId(this, 'iotAccount', props.iotAccount);
+    if (props.vpn) {
+      const ip = props.vpn.customerGatewayIp;
+      if (!Token.isUnresolved(ip) && !net.isIPv4(ip)) {
+        invalidProp(this, 'vpn', `customerGatewayIp '${ip}' is not an IPv4 address`, 'use the public IPv4 address of the on-premises VPN device');
+      }
+      const asn = props.vpn.customerGatewayAsn;
+      if (asn !== undefined && !Token.isUnresolved(asn) && (!Number.isInteger(asn) || asn < 1 || asn > 4294967294)) {
+        invalidProp(this, 'vpn', `customerGatewayAsn ${asn} is not a BGP ASN`, 'use a whole number from 1 to 4294967294 (private: 64512-65534)');
+      }
     }
     // One account may play both roles (a sandbox, the integ test): then there is nothing to share.
     const sameAccount = !Token.isUnresolved(props.iotAccount) && !Token.isUnresolved(this.account) && props.iotAccount === this.account;
