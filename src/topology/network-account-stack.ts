@@ -104,7 +104,6 @@ export class NetworkAccountStack extends Stack {
     checkIpv4Cidrs(this, 'deviceCidr', [props.deviceCidr]);
     checkIpv4Cidrs(this, 'gatekeeperCidr', [props.gatekeeperCidr], '10.10.0.0/16');
     checkIpv4Cidrs(this, 'onPremisesCidrs', onPremises, '192.168.0.0/16');
-    checkAccountId(this, 'iotAccount', props.iotAccount);
     if (props.vpn) {
       const ip = props.vpn.customerGatewayIp;
       if (!Token.isUnresolved(ip) && !net.isIPv4(ip)) {
@@ -117,6 +116,9 @@ export class NetworkAccountStack extends Stack {
     }
     // One account may play both roles (a sandbox, the integ test): then there is nothing to share.
     const sameAccount = !Token.isUnresolved(props.iotAccount) && !Token.isUnresolved(this.account) && props.iotAccount === this.account;
+    if (!sameAccount) { // the Transit Gateway is shared with it
+      checkAccountId(this, 'iotAccount', props.iotAccount);
+    }
 
     this.deviceVpc = new ec2.Vpc(this, 'DeviceVpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.deviceCidr),
