@@ -45,7 +45,10 @@ interface FrontDoorConfig {
 interface PolicyConfig {
   readonly restrictEveryAction: boolean;
   readonly useSourceIps: boolean;
+  readonly useSourceVpc: boolean;
+  readonly requireAttachedThing: boolean;
   readonly publishTopics: string[];
+  readonly subscribeTopicFilters: string[];
   readonly allowRetainPublish: boolean;
 }
 
@@ -93,10 +96,18 @@ const frontDoorArb: fc.Arbitrary<FrontDoorConfig> = fc.record({
   clientPeers: fc.uniqueArray(publicCidrArb, { minLength: 1, maxLength: 3 }),
 });
 
+/** Topic filters: levels, optionally a thing variable, optionally ending in the MQTT wildcard + or #. */
+const filterArb = fc.tuple(fc.array(levelArb, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.constantFrom('', '+', '#'))
+  .map(([levels, withThing, wildcard]) => [...levels, ...(withThing ? [THING] : []), ...(wildcard ? [wildcard] : [])].join('/'));
+
 const policyArb: fc.Arbitrary<PolicyConfig> = fc.record({
   restrictEveryAction: fc.boolean(),
   useSourceIps: fc.boolean(),
-  publishTopics: fc.uniqueArray(topicArb, { minLength: 0, maxLength: 3 }),
+  useSourceVpc: fc.boolean(),
+  requireAttachedThing: fc.boolean(),
+  // few enough to stay under the 2,048-character policy document (random long topics beyond it are rejected; see below)
+  publishTopics: fc.uniqueArray(topicArb, { minLength: 0, maxLength: 2 }),
+  subscribeTopicFilters: fc.uniqueArray(filterArb, { minLength: 0, maxLength: 2 }),
   allowRetainPublish: fc.boolean(),
 });
 
@@ -192,7 +203,10 @@ function buildFleet(c: FleetConfig, overrides: Overrides = {}, app: App = fourZo
     endpoints: [endpoint],
     restrictEveryAction: c.policy.restrictEveryAction,
     sourceIpCidrs: c.policy.useSourceIps ? c.peers : undefined,
+    sourceVpcs: c.policy.useSourceVpc ? [vpc] : undefined,
+    requireAttachedThing: c.policy.requireAttachedThing,
     publishTopics: c.policy.publishTopics,
+    subscribeTopicFilters: c.policy.subscribeTopicFilters,
     allowRetainPublish: c.policy.allowRetainPublish,
     ...overrides.policy,
   });
@@ -332,13 +346,24 @@ describe('random valid configurations', () => {
 
       // no IoT policy statement with iot:* (or *), and the endpoint condition where it must be
       const [[, policy]] = ofType(resources, 'AWS::IoT::Policy');
-      for (const statement of policy.Properties.PolicyDocument.Statement) {
+      const statements = policy.Properties.PolicyDocument.Statement;
+      for (const statement of statements) {
         expect(actionsOf(statement).filter((a) => a === '*' || a === 'iot:*')).toEqual([]);
         expect(statement.Effect).toBe('Allow');
-        if (c.policy.restrictEveryAction || actionsOf(statement).includes('iot:Connect')) {
-          expect(statement.Condition?.StringEquals?.['aws:SourceVpce']).toBeDefined();
-        }
+        const restricted = c.policy.restrictEveryAction || actionsOf(statement).includes('iot:Connect');
+        expect(statement.Condition?.StringEquals?.['aws:SourceVpce'] !== undefined).toBe(restricted);
+        expect(statement.Condition?.StringEquals?.['aws:SourceVpc'] !== undefined).toBe(restricted && c.policy.useSourceVpc);
+        expect(statement.Condition?.IpAddress?.['aws:VpcSourceIp'] !== undefined).toBe(restricted && c.policy.useSourceIps);
       }
+      // exactly the actions asked for: connect, plus publish / subscribe / receive only when topics were given
+      const actions = statements.flatMap(actionsOf).sort();
+      expect(actions).toEqual([
+        'iot:Connect',
+        ...(c.policy.publishTopics.length > 0 ? ['iot:Publish', ...(c.policy.allowRetainPublish ? ['iot:RetainPublish'] : [])] : []),
+        ...(c.policy.subscribeTopicFilters.length > 0 ? ['iot:Receive', 'iot:Subscribe'] : []),
+      ].sort());
+      const connect = statements.find((st: any) => actionsOf(st).includes('iot:Connect'));
+      expect(connect.Condition?.Bool?.['iot:Connection.Thing.IsAttached'] === 'true').toBe(c.policy.requireAttachedThing);
 
       // created Elastic IPs are retained
       for (const [, eip] of ofType(resources, 'AWS::EC2::EIP')) {
