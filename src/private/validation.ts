@@ -34,6 +34,12 @@ export function validateQuota(scope: IConstruct, prop: string, value: number | u
   return quota;
 }
 
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/** An IAM role ARN; group 1 is the account id. */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
 /** A PrivateLink endpoint service name, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. */
 export const ENDPOINT_SERVICE_NAME = /^(cn\.)?com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{17}$/;
 
@@ -75,7 +81,7 @@ export function checkIpv4Cidrs(scope: IConstruct, prop: string, cidrs: string[],
 
 /** Checks a 12-digit AWS account id prop. Tokens pass unchecked. */
 export function checkAccountId(scope: IConstruct, prop: string, account: string): void {
-  if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {
+  if (!Token.isUnresolved(account) && !ACCOUNT_ID.test(account)) {
     invalidProp(scope, prop, `'${account}' is not an AWS account id`, 'use the 12-digit id, e.g. 111111111111');
   }
 }

@@ -7,6 +7,7 @@ import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { invalidProp } from '../private/errors';
 import { chinaAware } from '../private/partition';
+import { ACCOUNT_ID, ROLE_ARN } from '../private/validation';
 
 /**
  * Properties of a `CrossAccountIotEndpointService`.
@@ -208,7 +209,7 @@ export class CrossAccountIotEndpointService extends Construct {
     if (Token.isUnresolved(account)) {
       return;
     }
-    if (!/^\d{12}$/.test(account)) {
+    if (!ACCOUNT_ID.test(account)) {
       invalidProp(this, prop, `contains '${account}', which is not an AWS account id`, 'use the 12-digit account id, e.g. 222222222222');
     }
     const own = Stack.of(this).account;
@@ -222,7 +223,7 @@ export class CrossAccountIotEndpointService extends Construct {
     if (Token.isUnresolved(arn)) {
       return;
     }
-    const match = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@\/-]+$/.exec(arn);
+    const match = ROLE_ARN.exec(arn);
     if (!match) {
       invalidProp(this, prop, `contains '${arn}', which is not an IAM role ARN`, 'use an ARN like arn:aws:iam::222222222222:role/IotConsumer');
     }

@@ -5,6 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import { Construct } from 'constructs';
 import { invalidProp } from '../private/errors';
+import { ACCOUNT_ID } from '../private/validation';
 
 /**
  * Properties of an `IotZoneProfile`.
@@ -68,7 +69,7 @@ export class IotZoneProfile extends Construct {
       if (Token.isUnresolved(account)) {
         continue;
       }
-      if (!/^\d{12}$/.test(account)) {
+      if (!ACCOUNT_ID.test(account)) {
         invalidProp(this, 'shareWithAccounts', `contains '${account}', which is not an AWS account id`, 'use 12-digit account ids');
       }
       if (!Token.isUnresolved(own) && account === own) {

@@ -6,10 +6,10 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from '../private/errors';
 import { IotLookups } from '../private/lookups';
+import { ACCOUNT_ID, ROLE_ARN } from '../private/validation';
 
 const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,32}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /**
@@ -59,7 +59,7 @@ export class IotZoneVpcAuthorization extends Construct {
       invalidProp(this, 'zones', 'is empty', 'pass the IoT private hosted zones (e.g. zone.dataZone)');
     }
     checkFormat(this, 'vpcId', props.vpcId, VPC_ID, 'use the id of the other account\'s VPC, e.g. vpc-0123456789abcdef0');
-    checkFormat(this, 'vpcAccount', props.vpcAccount, /^\d{12}$/, 'use the 12-digit id of the account that owns the VPC');
+    checkFormat(this, 'vpcAccount', props.vpcAccount, ACCOUNT_ID, 'use the 12-digit id of the account that owns the VPC');
     if (!Token.isUnresolved(props.vpcAccount) && !Token.isUnresolved(stack.account) && props.vpcAccount === stack.account) {
       invalidProp(this, 'vpcAccount', `${props.vpcAccount} is this account, which needs no authorization`,
         'associate VPCs of this account directly (IotPrivateHostedZone vpcs or addVpc)');
