@@ -5,7 +5,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
-import { isCidrBlock } from '../private/validation';
+import { isCidrBlock } from '../private/formats';
 
 /** The thing policy variable that holds the name of the thing attached to the connecting principal. */
 const THING_NAME = '${iot:Connection.Thing.ThingName}';

@@ -8,8 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CanaryFunction } from './canary-function';
 import { invalidProp } from '../private/errors';
+import { dnsServerAddress, isCidrBlock } from '../private/formats';
 import { acknowledge } from '../private/nag';
-import { dnsServerAddress, isCidrBlock, validateIotPorts } from '../private/validation';
+import { validateIotPorts } from '../private/validation';
 
 /** Namespace and name of the metric the canary writes (embedded metric format). */
 const METRIC_NAMESPACE = 'CdkPrivateIot/Probe';

@@ -11,7 +11,7 @@ import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { connect as mqttConnect, IClientOptions, ISubscriptionGrant, MqttClient } from 'mqtt';
-import { dnsServerAddress } from '../private/validation';
+import { dnsServerAddress } from '../private/formats';
 
 /** The ports of the AWS IoT data endpoint: 8883 = MQTT, 443 = MQTT/HTTPS with ALPN, 8443 = HTTPS. */
 export const IOT_PORTS: readonly number[] = [8883, 443, 8443];

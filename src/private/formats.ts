@@ -1,0 +1,49 @@
+/**
+ * Formats shared by the constructs and the connectivity probe: patterns of AWS identifiers and hostnames, CIDR blocks
+ * and DNS server addresses.
+ *
+ * DEPENDENCY-FREE: this module may import only `node:` builtins. The probe (src/probe/probe.ts), its CLI (the package's
+ * `bin`, which must run where only this package is installed, without aws-cdk-lib) and the canary Lambda (bundled by
+ * esbuild into assets/) import it; one import of aws-cdk-lib or constructs here would pull all of aws-cdk-lib into the
+ * canary bundle and break the CLI on a jump host. test/package-size.test.ts checks this. CDK-side checks that need
+ * tokens or scopes live in ./validation (which re-exports everything here).
+ */
+import * as net from 'node:net';
+
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/** An IAM role ARN; group 1 is the account id. */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
+/** A PrivateLink endpoint service name, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. */
+export const ENDPOINT_SERVICE_NAME = /^(cn\.)?com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]{17}$/;
+
+/** The account's ATS data endpoint, e.g. `a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com`. */
+export const ATS_DATA_HOST = /^[a-z0-9]+-ats\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+/** The account's credential provider endpoint, e.g. `c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com`. */
+export const CREDENTIALS_HOST = /^[a-z0-9]+\.credentials\.iot\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+/** An IPv4 or IPv6 CIDR block: a valid address and a prefix length the address family allows (10.0.0.0/16, 2001:db8::/56). */
+export function isCidrBlock(cidr: string): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  const family = match ? net.isIP(match[1]) : 0;
+  return family !== 0 && Number(match![2]) <= (family === 4 ? 32 : 128);
+}
+
+/** An IPv4 CIDR block (10.0.0.0/16). */
+export function isIpv4CidrBlock(cidr: string): boolean {
+  return isCidrBlock(cidr) && net.isIPv4(cidr.split('/')[0]);
+}
+
+/**
+ * The address of a DNS server written as `ip`, `ip:port` or `[ipv6]:port` (the probe's format), or undefined when
+ * the text is none of these or the port is outside 1-65535.
+ */
+export function dnsServerAddress(server: string): { ip: string; family: 4 | 6 } | undefined {
+  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(server) ?? /^([0-9.]+)(?::(\d+))?$/.exec(server) ?? /^([0-9a-fA-F:]+)()$/.exec(server);
+  const family = m ? net.isIP(m[1]) : 0;
+  const port = m?.[2] ? Number(m[2]) : 53;
+  return m && family !== 0 && port >= 1 && port <= 65535 ? { ip: m[1], family: family as 4 | 6 } : undefined;
+}
