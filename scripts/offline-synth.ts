@@ -7,7 +7,12 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
-const root = path.join(__dirname, '..');
+// The project root: scripts/ under ts-node, .build/main/ when bundled for the main job.
+const root = findRoot(__dirname);
+
+function findRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, 'cdk.context.json')) || path.dirname(dir) === dir ? dir : findRoot(path.dirname(dir));
+}
 
 export interface OfflineSynthesis {
   readonly outdir: string;

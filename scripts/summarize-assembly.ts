@@ -370,7 +370,8 @@ export function formatSummary(s: AssemblySummary): string {
   return lines.join('\n');
 }
 
-if (require.main === module) {
+// Run as a command (not when bundled into the main job, where every inlined module shares the bundle's `module`).
+if (require.main === module && /summarize-assembly\.[jt]s$/.test(process.argv[1] ?? '')) {
   const dir = process.argv[2];
   if (!dir) {
     process.stderr.write('Usage: ts-node --transpile-only --project test/tsconfig.json scripts/summarize-assembly.ts <cloud-assembly-dir>\n');
