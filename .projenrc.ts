@@ -132,10 +132,25 @@ const codegen = project.addTask('codegen', {
   exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/codegen',
 });
 
+// --- Packaging: a lean npm package (issue 11) -----------------------------------------------------------------
+// An allow-list of what the npm package ships (npm adds package.json, README.md and LICENSE anyway; bundled
+// dependencies follow their own package.json). package:js then prunes the bundled mqtt tree inside the tarball (type
+// declarations, source maps, docs, tests, mqtt's browser builds), and package:check installs the tarball without peer
+// dependencies into an empty folder and runs the CLI there (both in scripts/check-package.ts).
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', '.jsii.tabl.json', 'assets/', 'API.md', 'README.md', 'LICENSE']);
+const packageScript = 'ts-node --transpile-only --project test/tsconfig.json scripts/check-package.ts';
+project.tasks.tryFind('package:js')!.exec(`${packageScript} prune`, { name: 'prune the bundled dependencies inside dist/js/*.tgz' });
+const packageCheck = project.addTask('package:check', {
+  description: 'Check dist/js/*.tgz: contents and sizes, install without peer dependencies, run the probe CLI from it (loopback only)',
+  exec: `${packageScript} check`,
+});
+// --- end of packaging --------------------------------------------------------------------------------------------
+
 // Only the JS package is built here; the other languages are generated, not packaged.
 const pkg = project.tasks.tryFind('package')!;
 pkg.reset();
 pkg.spawn(project.tasks.tryFind('package:js')!);
+pkg.spawn(packageCheck); // packaging block above
 pkg.spawn(codegen);
 
 // Test = unit tests (jest --ci) + lint (already spawned by projen) + integ snapshot check.
