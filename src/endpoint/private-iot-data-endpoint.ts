@@ -2,6 +2,7 @@ import { Annotations, ContextProvider, Duration, Fn, Stack, Token } from 'aws-cd
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { IotEndpointService } from './iot-endpoint-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
@@ -43,14 +44,18 @@ export interface PrivateIotDataEndpointProps {
 
   /**
    * The subnets to place the endpoints in; one per availability zone is used, and only in the zones that offer
-   * every requested service.
+   * every requested service. On the CDK CLI's first synthesis pass, while the VPC (`Vpc.fromLookup`), the region's
+   * zone names or the zones of the services are not looked up yet, every selected subnet is used unchecked and the
+   * missing context is reported; the checks run on the pass that has the looked-up values.
    * @default - the VPC's private subnets (with egress, else isolated), one per availability zone
    */
   readonly subnets?: ec2.SubnetSelection;
 
   /**
    * The availability zone names (of this account) that offer every requested endpoint service. Subnets in other
-   * zones are skipped.
+   * zones are skipped. The list is matched against the subnets' zone names once those are real: not on the CDK CLI's
+   * first synthesis pass, while a `Vpc.fromLookup` VPC or the zones of a `new ec2.Vpc` without `availabilityZones`
+   * are aws-cdk-lib's placeholders (`dummy1a`, ...).
    * @default - looked up (`endpoint-service-availability-zones` context) when the stack has a concrete account and
    * region; otherwise every selected zone is used unverified, with a warning
    */
@@ -515,12 +520,18 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   }
 
   private selectSubnets(props: PrivateIotDataEndpointProps, services: IotEndpointService[]): ec2.ISubnet[] {
-    const selected = props.vpc.selectSubnets({ ...props.subnets, onePerAz: true }).subnets;
-    if (selected.length === 0) {
+    const selection = props.vpc.selectSubnets({ ...props.subnets, onePerAz: true });
+    const selected = selection.subnets;
+    if (selected.length === 0 && !selection.isPendingLookup) {
       invalidProp(this, 'subnets', 'selects no subnet of the VPC', 'select at least two subnets in different availability zones');
     }
     const tokenAzs = selected.some((s) => Token.isUnresolved(s.availabilityZone));
+    // First pass of the CLI's two-pass synthesis: a `Vpc.fromLookup` VPC not looked up yet (dummy subnets), or
+    // zone names that are aws-cdk-lib's placeholders for a region whose zones are not looked up yet. The lookups
+    // are reported as missing context; the checks wait for the pass that has the real values.
+    const placeholderAzs = selection.isPendingLookup === true || (!tokenAzs && selected.some((s) => isPlaceholderZone(this, s.availabilityZone)));
     let usable = selected;
+    let pending = placeholderAzs;
     if (props.supportedAvailabilityZones !== undefined) {
       if (props.supportedAvailabilityZones.length === 0) {
         invalidProp(this, 'supportedAvailabilityZones', 'is empty', 'list the zones that offer the service, or omit it to look them up');
@@ -529,22 +540,25 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
         invalidProp(this, 'supportedAvailabilityZones', 'cannot be matched against subnets whose availability zone is unknown at synth time',
           'give the stack a concrete env (account and region) so the VPC has concrete zone names');
       }
-      usable = selected.filter((s) => props.supportedAvailabilityZones!.includes(s.availabilityZone));
-      if (usable.length === 0) {
-        invalidProp(this, 'supportedAvailabilityZones', `[${props.supportedAvailabilityZones.join(', ')}] shares no zone with the selected subnets [${selected.map((s) => s.availabilityZone).join(', ')}]`,
-          'add subnets in the supported zones, or correct the list');
+      if (!pending) {
+        usable = selected.filter((s) => props.supportedAvailabilityZones!.includes(s.availabilityZone));
+        if (usable.length === 0) {
+          invalidProp(this, 'supportedAvailabilityZones', `[${props.supportedAvailabilityZones.join(', ')}] shares no zone with the selected subnets [${selected.map((s) => s.availabilityZone).join(', ')}]`,
+            'add subnets in the supported zones, or correct the list');
+        }
       }
     } else if (!tokenAzs && !Token.isUnresolved(Stack.of(this).account) && !Token.isUnresolved(Stack.of(this).region)
       && !services.some((service) => Token.isUnresolved(this.serviceNameOf(service)) || this.serviceRegionOf(service).serviceRegion !== undefined)) {
-      let offered: string[] | undefined;
-      for (const service of services) {
-        const azs = this.lookupAvailabilityZones(service);
-        offered = offered ? offered.filter((az) => azs.includes(az)) : azs;
-      }
-      usable = selected.filter((s) => offered!.includes(s.availabilityZone));
-      if (usable.length === 0) {
-        invalidProp(this, 'subnets', `are in [${selected.map((s) => s.availabilityZone).join(', ')}], but the services are offered only in [${offered!.join(', ')}]`,
-          'add subnets in the offered zones');
+      // Every lookup is made, even on a first pass, so that the CLI resolves all of them in one round.
+      const answers = services.map((service) => this.lookupAvailabilityZones(service));
+      pending = pending || answers.some((azs) => azs === undefined);
+      if (!pending) {
+        const offered = (answers as string[][]).reduce((both, azs) => both.filter((az) => azs.includes(az)));
+        usable = selected.filter((s) => offered.includes(s.availabilityZone));
+        if (usable.length === 0) {
+          invalidProp(this, 'subnets', `are in [${selected.map((s) => s.availabilityZone).join(', ')}], but the services are offered only in [${offered.join(', ')}]`,
+            'add subnets in the offered zones');
+        }
       }
     } else {
       Annotations.of(this).addWarningV2('cdk-private-iot:unverifiedAvailabilityZones',
@@ -552,26 +566,57 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
         + 'a service name that is a token, or a service in another region): '
         + 'the deployment fails in a zone that does not offer the endpoint service. Give the stack a concrete env, or set supportedAvailabilityZones.');
     }
-    if (usable.length < 2 && !props.allowSingleAvailabilityZone) {
-      invalidProp(this, 'subnets', `leave a single usable availability zone (${usable.map((s) => s.availabilityZone).join(', ')}), so a zone failure cuts every device off`,
+    // With real zone names but a pending service lookup, the selected subnets bound the usable ones from above.
+    const counted = pending ? (placeholderAzs ? undefined : selected) : usable;
+    if (counted !== undefined && counted.length < 2 && !props.allowSingleAvailabilityZone) {
+      invalidProp(this, 'subnets', `leave a single usable availability zone (${counted.map((s) => s.availabilityZone).join(', ')}), so a zone failure cuts every device off`,
         'use subnets in two or more zones that offer the service, or set allowSingleAvailabilityZone: true to accept it');
     }
     return usable;
   }
 
-  private lookupAvailabilityZones(service: IotEndpointService): string[] {
+  /**
+   * The zones that offer `service`, from the `endpoint-service-availability-zones` context; undefined while the
+   * lookup is missing (the CLI's first pass) or failed (aws-cdk-lib then reports the missing context, or the
+   * provider's error, itself).
+   */
+  private lookupAvailabilityZones(service: IotEndpointService): string[] | undefined {
     const serviceName = this.serviceNameOf(service);
+    // A value of our own, so that "not looked up yet" is told apart from any answer by identity (and so that the
+    // lookup does not also ask for the region's zones, as `Stack.availabilityZones` would).
+    const notLookedUp: string[] = [];
     const value = ContextProvider.getValue(this, {
       provider: cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
       props: { serviceName },
-      dummyValue: Stack.of(this).availabilityZones,
+      dummyValue: notLookedUp,
     }).value;
+    if (value === notLookedUp) {
+      return undefined;
+    }
     if (!Array.isArray(value) || value.some((az) => typeof az !== 'string')) {
       return invalidProp(this, 'supportedAvailabilityZones', `could not be looked up for ${serviceName} (context returned ${JSON.stringify(value)})`,
         'set supportedAvailabilityZones, or refresh cdk.context.json with `cdk context --clear` and a synth with credentials');
     }
     return value as string[];
   }
+}
+
+/**
+ * Whether `zone` is one of aws-cdk-lib's placeholder zone names: `Stack.availabilityZones` returns placeholders while
+ * the `availability-zones` context of a concrete env is missing (the CLI's first pass), and `new ec2.Vpc` without
+ * `availabilityZones` names its subnets after them. A real zone name starts with its region's name, and is never a
+ * placeholder (so no lookup is asked for on its account); otherwise the stack's own answer decides, which reports the
+ * missing context (once per key) so that the next pass has the real names.
+ */
+function isPlaceholderZone(scope: IConstruct, zone: string): boolean {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region) || zone.startsWith(stack.region)) {
+    return false;
+  }
+  const { key } = ContextProvider.getKey(stack, { provider: cxschema.ContextProvider.AVAILABILITY_ZONE_PROVIDER });
+  const known = stack.node.tryGetContext(key);
+  const missing = known === undefined || (typeof known === 'object' && known !== null && cxapi.PROVIDER_ERROR_KEY in known);
+  return missing && stack.availabilityZones.includes(zone);
 }
 
 function portPurpose(port: number): string {

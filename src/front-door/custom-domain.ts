@@ -35,10 +35,17 @@ export interface IotDomainAuthorizerOptions {
  * A custom domain for AWS IoT Core in front of the static addresses.
  */
 export interface IotCustomDomainOptions {
-  /** The domain devices connect to, e.g. `mqtt.example.com`. */
+  /**
+   * The domain devices connect to, e.g. `mqtt.example.com`: the whole name, without a trailing dot. The address
+   * record is named after it as is (never completed with the zone's name).
+   */
   readonly domainName: string;
 
-  /** The public hosted zone that holds `domainName` (certificate validation and the address records). */
+  /**
+   * The public hosted zone that holds `domainName` (certificate validation and the address records). A zone imported
+   * by id only (`HostedZone.fromHostedZoneId`) works; `domainName` is checked to lie in the zone only when the zone's
+   * name is known.
+   */
   readonly hostedZone: route53.IHostedZone;
 
   /**

@@ -45,7 +45,8 @@ export interface StaticIpIotFrontDoorProps {
   /**
    * Existing Elastic IP allocation ids (`eipalloc-...`), one per load balancer subnet, in subnet order. Pass the ids
    * the stack created earlier (output `ElasticIpAllocationIds`) to keep the same addresses after a `cdk destroy`.
-   * Only for internet-facing front doors.
+   * Only for internet-facing front doors. The count is checked once the subnets are known (not on the CDK CLI's
+   * first synthesis pass over a `Vpc.fromLookup` VPC).
    * @default - new Elastic IPs, retained when the stack is deleted
    */
   readonly elasticIpAllocationIds?: string[];
@@ -59,6 +60,8 @@ export interface StaticIpIotFrontDoorProps {
 
   /**
    * Fixed private IPv4 addresses, one per load balancer subnet, in subnet order. Only for internal front doors.
+   * Their count and subnet CIDRs are checked once the subnets are known (not on the CDK CLI's first synthesis pass
+   * over a `Vpc.fromLookup` VPC).
    * @default - addresses assigned by AWS (they stay fixed for the life of the load balancer)
    */
   readonly privateIpAddresses?: string[];
@@ -200,8 +203,8 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     // --- validation first: bad input changes nothing -------------------------------------------------
     this.ports = validateIotPorts(this, props.ports);
     const idleTimeout = this.validateIdleTimeout(props.idleTimeout);
-    const subnets = this.selectSubnets(props, internetFacing, crossZoneEnabled);
-    this.validateAddresses(props, internetFacing, subnets);
+    const { subnets, pendingLookup } = this.selectSubnets(props, internetFacing, crossZoneEnabled);
+    this.validateAddresses(props, internetFacing, subnets, pendingLookup);
     this.validateTargets(props, crossZoneEnabled);
     if (props.customDomain) {
       validateCustomDomain(this, props.customDomain);
@@ -322,7 +325,9 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         : { bind: () => ({ dnsName: loadBalancer.loadBalancerDnsName, hostedZoneId: loadBalancer.loadBalancerCanonicalHostedZoneId }) };
       this.domainRecord = new route53.ARecord(this, 'DomainRecord', {
         zone: props.customDomain.hostedZone,
-        recordName: props.customDomain.domainName,
+        // Fully qualified (trailing dot): aws-cdk-lib would otherwise append or compare the zone's name, which a zone
+        // imported with `HostedZone.fromHostedZoneId` does not have. domainName is the whole name devices use.
+        recordName: `${props.customDomain.domainName}.`,
         target: route53.RecordTarget.fromAlias(target),
       });
     }
@@ -384,15 +389,23 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     return value;
   }
 
-  private selectSubnets(props: StaticIpIotFrontDoorProps, internetFacing: boolean, crossZoneEnabled: boolean): ec2.ISubnet[] {
+  /**
+   * The load balancer subnets; `pendingLookup` on the CLI's first pass over a `Vpc.fromLookup` VPC, whose dummy
+   * subnets (count, zones, CIDRs) say nothing yet: their checks wait for the pass with the looked-up VPC.
+   */
+  private selectSubnets(props: StaticIpIotFrontDoorProps, internetFacing: boolean, crossZoneEnabled: boolean): LoadBalancerSubnets {
     const vpc = props.endpoint.vpc;
     const selection = props.subnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
-    let subnets: ec2.ISubnet[];
+    let selected: ec2.SelectedSubnets;
     try {
-      subnets = vpc.selectSubnets({ ...selection, onePerAz: true }).subnets;
+      selected = vpc.selectSubnets({ ...selection, onePerAz: true });
     } catch (e) {
       return invalidProp(this, 'subnets', `selects no usable subnet (${(e as Error).message})`,
         internetFacing ? 'give the VPC public subnets, or set internetFacing: false' : 'give the VPC private subnets');
+    }
+    let subnets = selected.subnets;
+    if (selected.isPendingLookup) {
+      return { subnets, pendingLookup: true };
     }
     const endpointAzs = props.endpoint.availabilityZones;
     const comparable = !endpointAzs.some((az) => Token.isUnresolved(az)) && !subnets.some((s) => Token.isUnresolved(s.availabilityZone));
@@ -415,17 +428,18 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
           + 'interface, so their static addresses would lead nowhere', 'enable cross-zone load balancing, or use subnets in the endpoint\'s zones only');
       }
     }
-    return subnets;
+    return { subnets, pendingLookup: false };
   }
 
-  private validateAddresses(props: StaticIpIotFrontDoorProps, internetFacing: boolean, subnets: ec2.ISubnet[]): void {
+  /** Checks the addresses; their count and subnet CIDRs only once the subnets are real (not `pendingLookup`). */
+  private validateAddresses(props: StaticIpIotFrontDoorProps, internetFacing: boolean, subnets: ec2.ISubnet[], pendingLookup: boolean): void {
     const allocationIds = props.elasticIpAllocationIds;
     if (allocationIds !== undefined) {
       if (!internetFacing) {
         invalidProp(this, 'elasticIpAllocationIds', 'is given for an internal front door, which has no public addresses',
           'drop elasticIpAllocationIds, or use privateIpAddresses to fix the internal addresses');
       }
-      if (allocationIds.length !== subnets.length) {
+      if (!pendingLookup && allocationIds.length !== subnets.length) {
         invalidProp(this, 'elasticIpAllocationIds', `has ${allocationIds.length} ids for ${subnets.length} load balancer subnets`,
           `give exactly one allocation id per subnet (${subnets.length})`);
       }
@@ -446,7 +460,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       if (internetFacing) {
         invalidProp(this, 'privateIpAddresses', 'is given for an internet-facing front door', 'set internetFacing: false, or use elasticIpAllocationIds');
       }
-      if (privateIps.length !== subnets.length) {
+      if (!pendingLookup && privateIps.length !== subnets.length) {
         invalidProp(this, 'privateIpAddresses', `has ${privateIps.length} addresses for ${subnets.length} load balancer subnets`,
           `give exactly one address per subnet (${subnets.length})`);
       }
@@ -454,7 +468,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         if (Token.isUnresolved(ip)) {
           return;
         }
-        const cidr = subnets[i].ipv4CidrBlock;
+        const cidr = pendingLookup ? undefined : subnets[i]?.ipv4CidrBlock;
         if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) {
           invalidProp(this, 'privateIpAddresses', `contains '${ip}', which is not an IPv4 address`, 'use dotted IPv4 addresses from the subnets');
         }
@@ -492,6 +506,13 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       acknowledgeIntrinsicPeers(this.securityGroup, this.ports, 'the front door security group');
     }
   }
+}
+
+/** The subnets a front door's load balancer uses. */
+interface LoadBalancerSubnets {
+  readonly subnets: ec2.ISubnet[];
+  /** The VPC is a `Vpc.fromLookup` VPC not looked up yet (dummy subnets). */
+  readonly pendingLookup: boolean;
 }
 
 function ipv4ToNumber(address: string): number {

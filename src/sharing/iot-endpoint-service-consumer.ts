@@ -34,8 +34,11 @@ export interface IotEndpointServiceConsumerProps {
   readonly subnets?: ec2.SubnetSelection;
 
   /**
-   * The availability zones (of this account) that offer the provider's service.
-   * @default - looked up when the stack has a concrete env, otherwise every selected zone (with a warning)
+   * The availability zones (of this account) that offer the provider's service. Matched against the subnets' zones
+   * once those are real (not on the CDK CLI's first synthesis pass over placeholder zones).
+   * @default - looked up (`endpoint-service-availability-zones` context for `serviceName`; on the CDK CLI's first
+   * pass every selected zone is used until the lookup is answered) when the stack has a concrete env, otherwise every
+   * selected zone (with a warning)
    */
   readonly supportedAvailabilityZones?: string[];
 
