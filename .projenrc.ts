@@ -3,6 +3,12 @@ import { awscdk, javascript, JsonFile } from 'projen';
 // aws-cdk-lib 2.258+ writes cloud-assembly schema 54, which @aws-cdk/integ-runner 2.197.x cannot read.
 // The dev copy is pinned to the newest release integ-runner accepts; users may run any newer 2.x.
 const CDK_VERSION = '2.257.0';
+// The peer-dependency floor: the oldest releases that provide everything src/ uses (aws-cdk-lib 2.252.0 added
+// Validations.ACKNOWLEDGED_RULES_METADATA_KEY, src/private/nag.ts; aws-cdk-lib 2.252.0 itself needs constructs ^10.5.0).
+// `npx projen test:floor` (part of `package`) installs exactly these in an empty app with the packed library, compiles
+// the examples and the README snippets and synthesizes the examples.
+const CDK_FLOOR = '2.252.0';
+const CONSTRUCTS_FLOOR = '10.5.0';
 // Newest @aws-cdk/integ-tests-alpha on the registry (peer aws-cdk-lib ^2.245.0, satisfied by the pin above).
 const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 const INTEG_RUNNER_VERSION = '2.197.10';
@@ -19,8 +25,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  cdkVersion: CDK_VERSION,
-  constructsVersion: '10.5.1',
+  // peerDependencies: aws-cdk-lib ^CDK_FLOOR, constructs ^CONSTRUCTS_FLOOR. projen would pin the devDependencies to
+  // the floor; they stay at CDK_VERSION and constructs 10.5.1 (added below the constructor).
+  cdkVersion: CDK_FLOOR,
+  constructsVersion: CONSTRUCTS_FLOOR,
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
 
   // Our CI is .ci/run (see README); no hosted workflows, no release pipeline from this machine.
@@ -84,6 +93,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // jsii 6 warns on Node 20 (end of life); the machines we build on run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
+// The dev copies stay at the pin (the peer floor is CDK_FLOOR / CONSTRUCTS_FLOOR, see the constructor).
+project.addDevDeps(`aws-cdk-lib@${CDK_VERSION}`, 'constructs@10.5.1');
+
 // --- Example app: the README's main job -------------------------------------------------------
 project.addTask('synth:reference', {
   description: 'Synthesize the multi-account reference topology offline and print a summary (the README\'s main job)',
@@ -142,6 +154,13 @@ const packageScript = 'ts-node --transpile-only --project test/tsconfig.json scr
 project.tasks.tryFind('package:js')!.exec(`${packageScript} prune`, { name: 'prune the bundled dependencies inside dist/js/*.tgz' });
 const packageCheck = project.addTask('package:check', {
   description: 'Check dist/js/*.tgz: contents and sizes, install without peer dependencies, run the probe CLI from it (loopback only)',
+// --- The peer-dependency floor works: an empty app on aws-cdk-lib CDK_FLOOR installs the packed library -----------
+const floor = project.addTask('test:floor', {
+  description: `An empty app with exactly aws-cdk-lib ${CDK_FLOOR} and constructs ${CONSTRUCTS_FLOOR} installs dist/js/*.tgz, compiles the examples and README snippets, synthesizes the examples`,
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/check-floor.ts',
+  receiveArgs: true,
+});
+
   exec: `${packageScript} check`,
 });
 // --- end of packaging --------------------------------------------------------------------------------------------
@@ -161,6 +180,7 @@ project.testTask.spawn(integ);
 for (const dir of ['integ', 'scripts', 'examples']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'], exclude: ['./**/*.snapshot/**'] },
+pkg.spawn(floor);
   });
 }
 
