@@ -86,7 +86,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     exclude: ['../integ/**/*.snapshot/**'],
     compilerOptions: {},
   },
-  gitignore: ['cdk.out', 'cdk.out.*', '/integ/**/cdk-integ.out.*', '/dist/', '/.jsii.tabl.json', '/rosetta/*.tabl.json'],
+  gitignore: ['/.build/', 'cdk.out', 'cdk.out.*', '/integ/**/cdk-integ.out.*', '/dist/', '/.jsii.tabl.json', '/rosetta/*.tabl.json'],
   sampleCode: false,
 });
 
@@ -97,10 +97,15 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.addDevDeps(`aws-cdk-lib@${CDK_VERSION}`, 'constructs@10.5.1');
 
 // --- Example app: the README's main job -------------------------------------------------------
-project.addTask('synth:reference', {
+// The main job runs compiled JavaScript: esbuild bundles the script with the library's sources (packages stay external)
+// into .build/main/, two levels below the root, so the canary's asset path (src/probe/canary-function.ts) still resolves.
+// It builds what it needs (the canary bundle), so it works on a fresh clone right after `npm ci`.
+const mainJob = project.addTask('synth:reference', {
   description: 'Synthesize the multi-account reference topology offline and print a summary (the README\'s main job)',
-  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/synth-reference.ts',
 });
+mainJob.spawn(project.tasks.tryFind('bundle')!);
+mainJob.exec('esbuild scripts/synth-reference.ts --bundle --platform=node --target=node20 --packages=external --log-level=warning --outfile=.build/main/synth-reference.js');
+mainJob.exec('node .build/main/synth-reference.js', { receiveArgs: true });
 project.addTask('docs:architecture', {
   description: 'Redraw docs/architecture.{dot,svg} from the synthesized reference topology (needs Graphviz for the SVG)',
   steps: [
@@ -111,6 +116,11 @@ project.addTask('docs:architecture', {
 project.addTask('bench', {
   description: 'Synthesis benchmarks (overhead and scale sweep); writes docs/benchmarks.md',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/bench.ts --out docs/benchmarks.md',
+  receiveArgs: true,
+});
+project.addTask('bench:main-job', {
+  description: 'Wall time of the main job: first run through projen, the compiled script alone, and ts-node for comparison',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/bench-main-job.ts',
   receiveArgs: true,
 });
 project.addTask('synth:example', {
@@ -144,6 +154,13 @@ const codegen = project.addTask('codegen', {
   exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/codegen',
 });
 
+// --- The peer-dependency floor works: an empty app on aws-cdk-lib CDK_FLOOR installs the packed library -----------
+const floor = project.addTask('test:floor', {
+  description: `An empty app with exactly aws-cdk-lib ${CDK_FLOOR} and constructs ${CONSTRUCTS_FLOOR} installs dist/js/*.tgz, compiles the examples and README snippets, synthesizes the examples`,
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/check-floor.ts',
+  receiveArgs: true,
+});
+
 // --- Packaging: a lean npm package (issue 11) -----------------------------------------------------------------
 // An allow-list of what the npm package ships (npm adds package.json, README.md and LICENSE anyway; bundled
 // dependencies follow their own package.json). package:js then prunes the bundled mqtt tree inside the tarball (type
@@ -154,13 +171,6 @@ const packageScript = 'ts-node --transpile-only --project test/tsconfig.json scr
 project.tasks.tryFind('package:js')!.exec(`${packageScript} prune`, { name: 'prune the bundled dependencies inside dist/js/*.tgz' });
 const packageCheck = project.addTask('package:check', {
   description: 'Check dist/js/*.tgz: contents and sizes, install without peer dependencies, run the probe CLI from it (loopback only)',
-// --- The peer-dependency floor works: an empty app on aws-cdk-lib CDK_FLOOR installs the packed library -----------
-const floor = project.addTask('test:floor', {
-  description: `An empty app with exactly aws-cdk-lib ${CDK_FLOOR} and constructs ${CONSTRUCTS_FLOOR} installs dist/js/*.tgz, compiles the examples and README snippets, synthesizes the examples`,
-  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/check-floor.ts',
-  receiveArgs: true,
-});
-
   exec: `${packageScript} check`,
 });
 // --- end of packaging --------------------------------------------------------------------------------------------
@@ -170,6 +180,7 @@ const pkg = project.tasks.tryFind('package')!;
 pkg.reset();
 pkg.spawn(project.tasks.tryFind('package:js')!);
 pkg.spawn(packageCheck); // packaging block above
+pkg.spawn(floor);
 pkg.spawn(codegen);
 
 // Test = unit tests (jest --ci) + lint (already spawned by projen) + integ snapshot check.
@@ -180,7 +191,6 @@ project.testTask.spawn(integ);
 for (const dir of ['integ', 'scripts', 'examples']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['./**/*.ts'], exclude: ['./**/*.snapshot/**'] },
-pkg.spawn(floor);
   });
 }
 

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as elbv2targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -13,6 +13,7 @@ import { invalidProp } from '../private/errors';
 import { MAX_MQTT_KEEP_ALIVE_SECONDS, NLB_TARGETS_PER_TARGET_GROUP, NLB_TARGETS_PER_ZONE } from '../private/limits';
 import { IotLookups } from '../private/lookups';
 import { acknowledge, acknowledgeIntrinsicPeers } from '../private/nag';
+import { namedOutput } from '../private/outputs';
 import { checkStackLimits } from '../private/stack-limits';
 import { validateIotPorts, validateQuota } from '../private/validation';
 
@@ -334,19 +335,19 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
 
     // --- outputs: what a firewall team needs ------------------------------------------------------------
     if (this.staticIpAddresses.length > 0) {
-      new CfnOutput(this, 'StaticIpAddresses', {
+      namedOutput(this, 'StaticIpAddresses', {
         description: 'Fixed addresses of the AWS IoT Core front door (allow-list these)',
         value: Fn.join(',', this.staticIpAddresses),
       });
     }
     if (this.elasticIpAllocationIds.length > 0) {
-      new CfnOutput(this, 'ElasticIpAllocationIds', {
+      namedOutput(this, 'ElasticIpAllocationIds', {
         description: 'Elastic IP allocation ids (retained; pass them as elasticIpAllocationIds to keep the addresses after a redeploy)',
         value: Fn.join(',', this.elasticIpAllocationIds),
       });
     }
     if (this.accelerator) {
-      new CfnOutput(this, 'AcceleratorDnsName', { description: 'Global Accelerator DNS name', value: this.accelerator.dnsName });
+      namedOutput(this, 'AcceleratorDnsName', { description: 'Global Accelerator DNS name', value: this.accelerator.dnsName });
     }
   }
 

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { invalidProp } from '../private/errors';
+import { namedOutput } from '../private/outputs';
 import { chinaAware } from '../private/partition';
 import { ACCOUNT_ID, ROLE_ARN } from '../private/validation';
 
@@ -98,7 +99,8 @@ export interface CrossAccountIotEndpointServiceProps {
  *   endpoint: gatekeeperEndpoint,
  *   allowedAccounts: ['222222222222'],
  * });
- * new CfnOutput(this, 'ServiceName', { value: service.serviceName });
+ * // the stack outputs the name as `ServiceName` (pass it to the consumers); service.serviceName holds it too
+ * new CfnOutput(this, 'ConsumerServiceName', { value: service.serviceName });
  */
 export class CrossAccountIotEndpointService extends Construct {
   /** The internal load balancer (TCP pass-through onto the endpoint interfaces). */
@@ -180,7 +182,7 @@ export class CrossAccountIotEndpointService extends Construct {
         + 'review every request (acceptanceRequired), or name the consumers in allowedAccounts.');
     }
 
-    new CfnOutput(this, 'ServiceName', {
+    namedOutput(this, 'ServiceName', {
       description: 'PrivateLink service name consumers connect their IoT interface endpoint to',
       value: this.serviceName,
     });
