@@ -13,7 +13,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { IotEndpointServiceConsumer, PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor } from '../src';
+import { CrossAccountIotEndpointService, IotEndpointServiceConsumer, PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor } from '../src';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -327,6 +327,24 @@ describe('IotEndpointServiceConsumer', () => {
       cxschema.ContextProvider.VPC_PROVIDER,
     ].sort());
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: VPC_ID, SubnetIds: ['subnet-prvb0123456789abc', 'subnet-prvc0123456789abc'] });
+  });
+});
+
+describe('CrossAccountIotEndpointService', () => {
+  test('the provider side over a looked-up VPC: the internal load balancer lands in the looked-up subnets of the endpoint zones', () => {
+    const { first, template } = synthLikeTheCli((stack) => {
+      const endpoint = endpointIn(stack, ec2.Vpc.fromLookup(stack, 'Vpc', { vpcId: VPC_ID }));
+      new CrossAccountIotEndpointService(stack, 'Service', { endpoint, allowedAccounts: ['222222222222'] });
+    });
+    expect(providers(first)).toEqual([
+      cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
+      cxschema.ContextProvider.VPC_PROVIDER,
+    ].sort());
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      SubnetMappings: [{ SubnetId: 'subnet-prva0123456789abc' }, { SubnetId: 'subnet-prvc0123456789abc' }],
+    });
+    template.resourceCountIs('AWS::EC2::VPCEndpointService', 1);
   });
 });
 
