@@ -3,12 +3,13 @@ import { awscdk, javascript, JsonFile } from 'projen';
 // aws-cdk-lib 2.258+ writes cloud-assembly schema 54, which @aws-cdk/integ-runner 2.197.x cannot read.
 // The dev copy is pinned to the newest release integ-runner accepts; users may run any newer 2.x.
 const CDK_VERSION = '2.257.0';
-// The peer-dependency floor: the oldest releases that provide everything src/ uses (aws-cdk-lib 2.252.0 added
-// Validations.ACKNOWLEDGED_RULES_METADATA_KEY, src/private/nag.ts; aws-cdk-lib 2.252.0 itself needs constructs ^10.5.0).
+// The peer-dependency floor: the oldest releases that provide everything src/ uses. aws-cdk-lib 2.211.0 added
+// InterfaceVpcEndpoint's serviceRegion (cross-region PrivateLink, private-iot-data-endpoint.ts); 2.210 lacks it. The
+// constructs floor is aws-cdk-lib 2.211.0's own peer requirement.
 // `npx projen test:floor` (part of `package`) installs exactly these in an empty app with the packed library, compiles
 // the examples and the README snippets and synthesizes the examples.
-const CDK_FLOOR = '2.252.0';
-const CONSTRUCTS_FLOOR = '10.5.0';
+const CDK_FLOOR = '2.211.0';
+const CONSTRUCTS_FLOOR = '10.0.0';
 // Newest @aws-cdk/integ-tests-alpha on the registry (peer aws-cdk-lib ^2.245.0, satisfied by the pin above).
 const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
 const INTEG_RUNNER_VERSION = '2.197.10';

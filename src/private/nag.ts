@@ -1,5 +1,12 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+
+/**
+ * The metadata type of aws-cdk-lib's acknowledged rules (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, exported from
+ * aws-cdk-lib 2.252.0 on). Written as a string so the library works on older aws-cdk-lib releases too (the peer floor);
+ * a test compares it with the constant of the dev copy.
+ */
+export const ACKNOWLEDGED_RULES_METADATA_KEY = 'aws:cdk:acknowledged-rules';
 
 /** One acknowledged cdk-nag finding. */
 export interface Acknowledgement {
@@ -13,21 +20,21 @@ export interface Acknowledgement {
 
 /**
  * Acknowledges cdk-nag findings on a construct, without a runtime dependency on cdk-nag, in both forms cdk-nag reads:
- * - aws-cdk-lib's acknowledged-rules metadata (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, read by cdk-nag 3;
+ * - aws-cdk-lib's acknowledged-rules metadata (`ACKNOWLEDGED_RULES_METADATA_KEY`, read by cdk-nag 3;
  *   granular findings as `Rule[finding]`);
  * - `cdk_nag` metadata with `rules_to_suppress` on the CloudFormation resource (cdk-nag 2), merged with what is there.
  */
 export function acknowledge(scope: IConstruct, acks: Acknowledgement[]): void {
   // Written like Validations.of(scope).acknowledge(...) records them; that method rejects granular ids such as
   // `AwsSolutions-IAM5[Resource::*]` because of their '::', which cdk-nag 3 still matches.
-  const entries = scope.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  const entries = scope.node.metadata.filter((m) => m.type === ACKNOWLEDGED_RULES_METADATA_KEY);
   const acknowledged: Record<string, string> = { ...(entries.length > 0 ? entries[entries.length - 1].data : {}) };
   for (const ack of acks) {
     for (const finding of ack.appliesTo ?? [undefined]) {
       acknowledged[`annotation::${finding ? `${ack.id}[${finding}]` : ack.id}`] = ack.reason;
     }
   }
-  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged);
+  scope.node.addMetadata(ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged);
 
   const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
   if (!resource || !CfnResource.isCfnResource(resource)) {
