@@ -235,7 +235,7 @@ describe('CrossAccountIotEndpointService', () => {
     const expected = { 'Fn::Join': ['', ['com.amazonaws.vpce.eu-west-1.', { Ref: serviceId }]] };
     expect(ctx.stack.resolve(svc.serviceName)).toEqual(expected);
     expect(ctx.stack.resolve(svc.serviceId)).toEqual({ Ref: serviceId });
-    const outputs = Object.entries(template.findOutputs('*')).filter(([id]) => id.startsWith('ServiceServiceName'));
+    const outputs = Object.entries(template.findOutputs('*')).filter(([id]) => id === 'ServiceName');
     expect(outputs).toHaveLength(1);
     expect(outputs[0][1].Value).toEqual(expected);
     expect(outputs[0][1].Export).toBeUndefined();

@@ -266,10 +266,10 @@ describe('defaults (internet-facing)', () => {
     frontDoor(ctx);
     const template = templateOf(ctx.stack);
     const eips = resourcesOfType(template, 'AWS::EC2::EIP');
-    expect(output(template, 'FrontDoorStaticIpAddresses')).toEqual({ 'Fn::Join': [',', eips.map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] });
-    expect(output(template, 'FrontDoorElasticIpAllocationIds'))
+    expect(output(template, 'StaticIpAddresses')).toEqual({ 'Fn::Join': [',', eips.map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] });
+    expect(output(template, 'ElasticIpAllocationIds'))
       .toEqual({ 'Fn::Join': [',', eips.map((id) => ({ 'Fn::GetAtt': [id, 'AllocationId'] }))] });
-    expect(outputIds(template).some((id) => id.startsWith('FrontDoorAcceleratorDnsName'))).toBe(false);
+    expect(outputIds(template).some((id) => id.startsWith('AcceleratorDnsName'))).toBe(false);
   });
 
   test('whole template', () => {
@@ -390,8 +390,8 @@ describe('options', () => {
     const addresses = [0, 1].map((i) => ({ 'Fn::GetAtt': [lookupId, `Addresses.${i}.PublicIp`] }));
     expect(ctx.stack.resolve(fd.staticIpAddresses)).toEqual(addresses);
     expect(fd.elasticIpAllocationIds).toEqual([ALLOC_A, ALLOC_C]);
-    expect(output(template, 'FrontDoorStaticIpAddresses')).toEqual({ 'Fn::Join': [',', addresses] });
-    expect(output(template, 'FrontDoorElasticIpAllocationIds')).toBe(`${ALLOC_A},${ALLOC_C}`);
+    expect(output(template, 'StaticIpAddresses')).toEqual({ 'Fn::Join': [',', addresses] });
+    expect(output(template, 'ElasticIpAllocationIds')).toBe(`${ALLOC_A},${ALLOC_C}`);
     expect(lambdaCount(template)).toBe(1);
   });
 
@@ -418,7 +418,7 @@ describe('options', () => {
     const ingress = resources(template, 'AWS::EC2::SecurityGroup')[sgId].Properties.SecurityGroupIngress as any[];
     expect(ports(ingress)).toEqual([443, 8443, 8883]);
     expect(ingress.every((r) => JSON.stringify(r.CidrIp) === JSON.stringify(ctx.stack.resolve(ctx.vpc.vpcCidrBlock)))).toBe(true);
-    expect(outputIds(template).filter((id) => id.startsWith('FrontDoor'))).toEqual([]);
+    expect(outputIds(template)).toEqual([]);
     Annotations.fromStack(ctx.stack).hasNoWarning('*', Match.stringLikeRegexp('frontDoorOpenToInternet'));
   });
 
@@ -431,7 +431,7 @@ describe('options', () => {
       SubnetId, PrivateIPv4Address: addresses[i],
     })));
     expect(fd.staticIpAddresses).toEqual(addresses);
-    expect(output(template, 'FrontDoorStaticIpAddresses')).toBe(addresses.join(','));
+    expect(output(template, 'StaticIpAddresses')).toBe(addresses.join(','));
     template.resourceCountIs('AWS::EC2::EIP', 0);
   });
 
@@ -542,7 +542,7 @@ describe('custom domain', () => {
     const [, record] = only(template, 'AWS::Route53::RecordSet');
     expect(record.Properties.AliasTarget).toEqual({ DNSName: { 'Fn::GetAtt': [acceleratorId, 'DnsName'] }, HostedZoneId: GLOBAL_ACCELERATOR_ZONE_ID });
     expect(fd.accelerator).toBeDefined();
-    expect(outputIds(template).some((id) => id.startsWith('FrontDoorAcceleratorDnsName'))).toBe(true);
+    expect(outputIds(template).some((id) => id.startsWith('AcceleratorDnsName'))).toBe(true);
   });
 });
 
