@@ -261,6 +261,33 @@ if (installed) {
     + `against aws-cdk-lib ${cdkFloor}: ${errors.length} errors (${seconds(phase)})`);
 }
 
+// --- 2b. The library's own sources type-check against the floor ----------------------------------------------------
+// The packed .d.ts files hide private code (a prop spread into an aws-cdk-lib props object, e.g. serviceRegion), so
+// the sources are checked too, with the library's compiler options, against the floor's aws-cdk-lib and constructs.
+if (installed) {
+  phase = Date.now();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require(path.join(app, 'node_modules', 'typescript')) as typeof import('typescript');
+  fs.cpSync(path.join(root, 'src'), path.join(app, 'library-src'), { recursive: true });
+  const rootConfig = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: Record<string, unknown> };
+  const options = ts.convertCompilerOptionsFromJson({
+    ...rootConfig.compilerOptions, rootDir: undefined, outDir: undefined, types: ['node'], noEmit: true, declaration: false,
+    // mqtt is bundled inside the package (without its type declarations): take the dev copy's types for it.
+    baseUrl: '.', paths: { mqtt: [path.join(root, 'node_modules', 'mqtt')] },
+  }, app).options;
+  const sources = (fs.readdirSync(path.join(app, 'library-src'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(app, 'library-src', f));
+  const program = ts.createProgram({ rootNames: sources, options });
+  const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  for (const d of errors) {
+    const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    const where = d.file && at ? `src/${path.relative(path.join(app, 'library-src'), d.file.fileName)}:${at.line + 1}:${at.character + 1} ` : '';
+    fail(`${where}TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  }
+  compiled = compiled && errors.length === 0;
+  log(`  compile: the library's ${sources.length} source files against aws-cdk-lib ${cdkFloor}: ${errors.length} errors (${seconds(phase)})`);
+}
+
 // --- 3. The example apps synthesize: empty context first, then cdk.context.json ---------------------------------------
 interface PassResult {
   example: string;

@@ -402,7 +402,9 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
    * `serviceRegion` for a provider's endpoint service in another region (cross-region PrivateLink): without it AWS
    * looks for the service in the endpoint's own region.
    */
-  private serviceRegionOf(service: IotEndpointService): { serviceRegion?: string } {
+  // Typed after aws-cdk-lib's props (not a literal type), so compiling against a release without serviceRegion (< 2.211.0,
+  // below the peer floor) fails instead of dropping the region silently.
+  private serviceRegionOf(service: IotEndpointService): Pick<ec2.InterfaceVpcEndpointProps, 'serviceRegion'> {
     const name = service === IotEndpointService.DATA ? this.dataServiceName : undefined;
     const region = name && !Token.isUnresolved(name) ? /\.vpce\.([a-z0-9-]+)\.vpce-svc-/.exec(name)?.[1] : undefined;
     const own = Stack.of(this).region;
