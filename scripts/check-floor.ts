@@ -271,9 +271,15 @@ if (installed) {
   fs.cpSync(path.join(root, 'src'), path.join(app, 'library-src'), { recursive: true });
   const rootConfig = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config as { compilerOptions: Record<string, unknown> };
   const options = ts.convertCompilerOptionsFromJson({
-    ...rootConfig.compilerOptions, rootDir: undefined, outDir: undefined, types: ['node'], noEmit: true, declaration: false,
+    ...rootConfig.compilerOptions,
+    rootDir: undefined,
+    outDir: undefined,
+    types: ['node'],
+    noEmit: true,
+    declaration: false,
     // mqtt is bundled inside the package (without its type declarations): take the dev copy's types for it.
-    baseUrl: '.', paths: { mqtt: [path.join(root, 'node_modules', 'mqtt')] },
+    baseUrl: '.',
+    paths: { mqtt: [path.join(root, 'node_modules', 'mqtt')] },
   }, app).options;
   const sources = (fs.readdirSync(path.join(app, 'library-src'), { recursive: true }) as string[])
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(app, 'library-src', f));
