@@ -47,3 +47,15 @@ export function dnsServerAddress(server: string): { ip: string; family: 4 | 6 } 
   const port = m?.[2] ? Number(m[2]) : 53;
   return m && family !== 0 && port >= 1 && port <= 65535 ? { ip: m[1], family: family as 4 | 6 } : undefined;
 }
+
+/**
+ * Like `dnsServerAddress`, with the port: the one given (`ip:port`, `[ipv6]:port`) or 53.
+ */
+export function dnsServerEndpoint(server: string): { ip: string; family: 4 | 6; port: number } | undefined {
+  const address = dnsServerAddress(server);
+  if (!address) {
+    return undefined;
+  }
+  const port = /^(?:\[[^\]]+\]|[0-9.]+):(\d+)$/.exec(server)?.[1];
+  return { ...address, port: port ? Number(port) : 53 };
+}
