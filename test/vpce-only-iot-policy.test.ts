@@ -73,9 +73,10 @@ class FakeIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
 }
 
 describe('VpceOnlyIotPolicy defaults', () => {
-  test('least-privilege document: connect as the attached thing, things/<thing>/* topics, all through the endpoint', () => {
+  test('least-privilege document: connect as the attached thing through the endpoint, things/<thing>/* topics', () => {
     const document = documentOf({ vpcEndpointIds: [VPCE_A] });
     const network = { StringEquals: { 'aws:SourceVpce': [VPCE_A] } };
+    // As documented by AWS (IoTCore-VPC, "Controlling access"): the network condition is on iot:Connect only.
     expect(document).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -85,11 +86,17 @@ describe('VpceOnlyIotPolicy defaults', () => {
           Resource: `${ARN_PREFIX}:client/${THING}`,
           Condition: { ...network, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
         },
-        { Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN_PREFIX}:topic/things/${THING}/*`, Condition: network },
-        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${ARN_PREFIX}:topicfilter/things/${THING}/*`, Condition: network },
-        { Effect: 'Allow', Action: 'iot:Receive', Resource: `${ARN_PREFIX}:topic/things/${THING}/*`, Condition: network },
+        { Effect: 'Allow', Action: 'iot:Publish', Resource: `${ARN_PREFIX}:topic/things/${THING}/*` },
+        { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${ARN_PREFIX}:topicfilter/things/${THING}/*` },
+        { Effect: 'Allow', Action: 'iot:Receive', Resource: `${ARN_PREFIX}:topic/things/${THING}/*` },
       ],
     });
+  });
+
+  test('the default topics use thing variables, so the default policy gives no warning', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A] });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('no physical name, stable logical id, Ref/GetAtt attributes', () => {
@@ -204,37 +211,60 @@ describe('network conditions', () => {
     });
   });
 
-  test('sourceVpcs and sourceVpcIds add aws:SourceVpc; sourceIpCidrs add IpAddress aws:VpcSourceIp', () => {
-    const stack = newStack({ env: ENV });
-    const vpc = new ec2.Vpc(stack, 'Vpc');
-    new VpceOnlyIotPolicy(stack, 'Policy', {
-      vpcEndpointIds: [VPCE_A],
-      sourceVpcs: [vpc],
-      sourceVpcIds: ['vpc-0a1b2c3d4e5f67890'],
-      sourceIpCidrs: ['10.20.0.0/16', '2001:db8::/56'],
+  describe.each([
+    ['default (restrictEveryAction unset)', undefined],
+    ['restrictEveryAction: false', false],
+    ['restrictEveryAction: true', true],
+  ])('sourceVpcs, sourceVpcIds and sourceIpCidrs, %s', (_name, restrictEveryAction) => {
+    test(`add aws:SourceVpc and IpAddress aws:VpcSourceIp to iot:Connect${restrictEveryAction ? ' and every other action' : ' only'}`, () => {
+      const stack = newStack({ env: ENV });
+      const vpc = new ec2.Vpc(stack, 'Vpc');
+      new VpceOnlyIotPolicy(stack, 'Policy', {
+        vpcEndpointIds: [VPCE_A],
+        sourceVpcs: [vpc],
+        sourceVpcIds: ['vpc-0a1b2c3d4e5f67890'],
+        sourceIpCidrs: ['10.20.0.0/16', '2001:db8::/56'],
+        restrictEveryAction,
+      });
+      const template = Template.fromStack(stack);
+      const [vpcId] = Object.keys(template.findResources('AWS::EC2::VPC'));
+      const document = Object.values(template.findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
+      const expected = {
+        StringEquals: { 'aws:SourceVpce': [VPCE_A], 'aws:SourceVpc': [{ Ref: vpcId }, 'vpc-0a1b2c3d4e5f67890'] },
+        IpAddress: { 'aws:VpcSourceIp': ['10.20.0.0/16', '2001:db8::/56'] },
+      };
+      expect(statementFor(document, 'iot:Connect').Condition).toEqual({ ...expected, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } });
+      for (const action of ['iot:Publish', 'iot:Subscribe', 'iot:Receive']) {
+        expect(statementFor(document, action).Condition).toEqual(restrictEveryAction ? expected : undefined);
+      }
     });
-    const template = Template.fromStack(stack);
-    const [vpcId] = Object.keys(template.findResources('AWS::EC2::VPC'));
-    const document = Object.values(template.findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
-    const expected = {
-      StringEquals: { 'aws:SourceVpce': [VPCE_A], 'aws:SourceVpc': [{ Ref: vpcId }, 'vpc-0a1b2c3d4e5f67890'] },
-      IpAddress: { 'aws:VpcSourceIp': ['10.20.0.0/16', '2001:db8::/56'] },
-    };
-    expect(statementFor(document, 'iot:Connect').Condition).toEqual({ ...expected, Bool: { 'iot:Connection.Thing.IsAttached': 'true' } });
-    for (const action of ['iot:Publish', 'iot:Subscribe', 'iot:Receive']) {
-      expect(statementFor(document, action).Condition).toEqual(expected);
-    }
   });
 
-  test('restrictEveryAction: false keeps the conditions on iot:Connect only, with a warning', () => {
+  test('restrictEveryAction: true warns that the conditions on the other actions are unverified', () => {
     const stack = newStack({ env: ENV });
-    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], restrictEveryAction: false });
-    const document = Object.values(Template.fromStack(stack).findResources('AWS::IoT::Policy'))[0].Properties.PolicyDocument;
-    expect(statementFor(document, 'iot:Connect').Condition.StringEquals).toEqual({ 'aws:SourceVpce': [VPCE_A] });
-    for (const action of ['iot:Publish', 'iot:Subscribe', 'iot:Receive']) {
-      expect(statementFor(document, action).Condition).toBeUndefined();
-    }
-    Annotations.fromStack(stack).hasWarning('/Stack/Policy', Match.stringLikeRegexp('restrictEveryAction is false'));
+    new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], restrictEveryAction: true });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Stack/Policy', Match.stringLikeRegexp('restrictEveryAction is true.*documents them for AWS IoT Core only on iot:Connect'));
+    annotations.hasWarning('/Stack/Policy', Match.stringLikeRegexp('devices connect but every message is denied'));
+    expect(annotations.findWarning('/Stack/Policy', Match.stringLikeRegexp('Only iot:Connect requires'))).toEqual([]);
+  });
+
+  test('Connect-only mode warns about HTTPS publish when a publish topic has no thing variable', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', {
+      vpcEndpointIds: [VPCE_A],
+      publishTopics: [`things/${THING}/telemetry`, 'fleet/alerts'],
+    });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Stack/Policy', Match.stringLikeRegexp('Only iot:Connect requires the VPC endpoints.*over HTTPS'));
+    expect(annotations.findWarning('/Stack/Policy', Match.stringLikeRegexp('restrictEveryAction is true'))).toEqual([]);
+  });
+
+  test('Connect-only mode gives no warning when every publish topic uses a thing variable (or there are none)', () => {
+    const stack = newStack({ env: ENV });
+    new VpceOnlyIotPolicy(stack, 'A', { vpcEndpointIds: [VPCE_A], restrictEveryAction: false, publishTopics: [`things/${THING}/up`] });
+    new VpceOnlyIotPolicy(stack, 'B', { vpcEndpointIds: [VPCE_A], publishTopics: [], subscribeTopicFilters: ['fleet/#'] });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('tokens are not validated and pass through', () => {
@@ -287,7 +317,8 @@ describe('client id', () => {
       publishTopics: ['clients/${iot:ClientId}/up'],
       subscribeTopicFilters: [],
     });
-    Annotations.fromStack(stack).hasNoWarning('/Stack/Policy', Match.anyValue());
+    // (${iot:ClientId} is no thing variable: the Connect-only mode's HTTPS publish warning still applies to this topic.)
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Policy', Match.stringLikeRegexp('requireAttachedThing is false'));
   });
 
   test('clientIdPattern replaces the thing name; * needs allowAnyClientId', () => {

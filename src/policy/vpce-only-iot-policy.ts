@@ -149,11 +149,23 @@ export interface VpceOnlyIotPolicyProps {
   readonly allowAllTopics?: boolean;
 
   /**
-   * Put the network conditions (`aws:SourceVpce` and, if given, `aws:SourceVpc` and `aws:VpcSourceIp`) on every
-   * statement. When false, only `iot:Connect` carries them (like the example in the AWS IoT Core documentation);
-   * since publishing over HTTPS needs no `iot:Connect`, a device could then publish through the public endpoint
-   * over HTTPS to any of `publishTopics` that use no thing policy variables.
-   * @default true
+   * Put the network conditions (`aws:SourceVpce` and, if given, `aws:SourceVpc` and `aws:VpcSourceIp`) on the
+   * `iot:Publish`, `iot:Subscribe` and `iot:Receive` statements too, not only on `iot:Connect`.
+   *
+   * **Unverified: test it with a real device before you rely on it.** AWS documents these keys for AWS IoT Core only
+   * on `iot:Connect`: the example in the AWS IoT Core Developer Guide ("Using AWS IoT Core with interface VPC
+   * endpoints", section "Controlling access to AWS IoT Core over VPC endpoints",
+   * https://docs.aws.amazon.com/iot/latest/developerguide/IoTCore-VPC.html) conditions `iot:Connect` on
+   * `aws:SourceVpce` and grants `iot:Publish` without a condition. Whether AWS IoT Core fills the keys in when it
+   * evaluates the other actions is not documented; if it does not, an `Allow` whose condition key is missing does
+   * not apply, so the device connects but every publish, subscribe and receive is denied.
+   *
+   * With the default (`false`), an MQTT or MQTT-over-WebSocket session can only exist through the VPC endpoints,
+   * since its `iot:Connect` is conditioned, and everything it does afterwards happens in that session. Publishing over
+   * HTTPS needs no `iot:Connect`, though: a device could publish through the public endpoint over HTTPS to any of
+   * `publishTopics` that use no thing policy variables (thing variables resolve only for MQTT and MQTT over WebSocket);
+   * a warning names that case.
+   * @default false - the network conditions are on `iot:Connect` only, as in the AWS documentation
    */
   readonly restrictEveryAction?: boolean;
 
@@ -165,8 +177,10 @@ export interface VpceOnlyIotPolicyProps {
 }
 
 /**
- * An `AWS::IoT::Policy` that lets devices use AWS IoT Core only through the given interface VPC endpoints
- * (condition `aws:SourceVpce`), optionally only from given VPCs and address ranges.
+ * An `AWS::IoT::Policy` that lets devices connect to AWS IoT Core only through the given interface VPC endpoints
+ * (condition `aws:SourceVpce` on `iot:Connect`), optionally only from given VPCs and address ranges. The conditions
+ * sit on `iot:Connect` only, as in the AWS IoT Core documentation; `restrictEveryAction` puts them on every action
+ * (unverified).
  *
  * By default a device may connect with the name of the thing attached to its certificate as client id, and
  * publish, subscribe and receive below `things/<its thing name>/`. Attach the policy to the devices' certificates
@@ -283,7 +297,7 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     }
 
     // --- Document ---------------------------------------------------------------------------
-    const restrictEveryAction = props.restrictEveryAction ?? true;
+    const restrictEveryAction = props.restrictEveryAction ?? false;
     const stack = Stack.of(this);
     const arn = (resource: string, name: string) => stack.formatArn({
       service: 'iot',
@@ -350,10 +364,18 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
         'requireAttachedThing is false but the policy uses thing policy variables (${iot:Connection.Thing.*}), which '
         + 'resolve only for a principal attached to a thing: other principals get no permission from those resources.');
     }
-    if (!restrictEveryAction) {
+    if (restrictEveryAction) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:networkConditionOnEveryAction',
+        'restrictEveryAction is true: the VPC network conditions (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp) are on '
+        + 'iot:Publish, iot:Subscribe and iot:Receive too, but AWS documents them for AWS IoT Core only on iot:Connect. '
+        + 'If AWS IoT Core does not set them on the other actions, devices connect but every message is denied: '
+        + 'test with a device before relying on it.');
+    } else if (publishTopics.some((topic) => !Token.isUnresolved(topic) && !topic.includes('${iot:Connection.Thing.'))) {
       Annotations.of(this).addWarningV2('cdk-private-iot:networkConditionOnConnectOnly',
-        'restrictEveryAction is false: only iot:Connect requires the VPC endpoints, so a device could publish over HTTPS '
-        + 'through the public endpoint to publishTopics that use no thing policy variables.');
+        'Only iot:Connect requires the VPC endpoints (restrictEveryAction is false, the default): publishing over HTTPS '
+        + 'needs no iot:Connect, so a device could publish through the public endpoint over HTTPS to the publishTopics '
+        + 'that use no thing policy variables (${iot:Connection.Thing.*} resolve only for MQTT and MQTT over WebSocket). '
+        + 'Use thing policy variables in those topics, or set restrictEveryAction: true (unverified, see its documentation).');
     }
 
     // --- Whole-document checks, once everything is known (thrown as our error, like every other check) -----
