@@ -133,7 +133,7 @@ describe('all green', () => {
       latencyMs: expect.any(Number),
     });
     expect(mqtt.data?.latencyMs as number).toBeLessThan(3000);
-    expect(mqtt.detail).toMatch(/^CONNACK 0 \(accepted\) in \d+ ms; SUBSCRIBE \+ PUBLISH \+ receive on cdk-private-iot\/probe\/green-device in \d+ ms$/);
+    expect(mqtt.detail).toMatch(/^CONNACK 0 \(accepted, MQTT 5\) in \d+ ms; SUBSCRIBE \+ PUBLISH \+ receive on cdk-private-iot\/probe\/green-device in \d+ ms$/);
 
     expect(text).toMatch(/^AWS IoT connectivity probe: iot\.probe\.test - OK/);
     expect(text).toMatch(/\ntls +443 +PASS +\d+ +TLSv1\.\d .*ALPN x-amzn-mqtt-ca/);
@@ -210,10 +210,10 @@ describe('TCP', () => {
     const tcp = check(report, 'tcp', 8883);
     expect(tcp).toMatchObject({ ok: false, detail: `${LOOPBACK}:${closed}: ECONNREFUSED` });
     expect(tcp.diagnosis).toMatch(/^8883 refused by 127\.0\.0\.1: nothing listens there on 8883; the address is not the VPC endpoint's ENI/);
-    expect(check(report, 'tls', 8883)).toMatchObject({ ok: false, skipped: true, detail: 'skipped: TCP 8883 failed' });
+    expect(check(report, 'tls', 8883)).toMatchObject({ ok: false, skipped: true, detail: 'skipped: TCP 8883 to 127.0.0.1 failed' });
     expect(check(report, 'mqtt')).toMatchObject({ ok: false, skipped: true, detail: 'skipped: TLS failed on 8883' });
     expect(report.ok).toBe(false);
-    expect(formatReport(report)).toMatch(/\ntls +8883 +SKIP +- +skipped: TCP 8883 failed/);
+    expect(formatReport(report)).toMatch(/\ntls +8883 +SKIP +- +skipped: TCP 8883 to 127\.0\.0\.1 failed/);
   });
 });
 
@@ -291,15 +291,22 @@ describe('MQTT', () => {
     expect(m.diagnosis).toBe(`subscribe refused: the IoT policy denies iot:Subscribe on topicfilter/${DENIED_TOPIC_PREFIX}/line-1`);
   });
 
-  testWith(['openssl', 'mosquitto', 'dnsmasq'], 'no round trip when the mosquitto ACL does not cover the topic (bounded by timeoutMs)', async () => {
-    // mosquitto 2.0 grants a denied MQTT 3.1.1 subscription and drops the publish: the message never comes back
-    const report = await probe({ ...device(), ports: [8883], topic: 'factory/line-1/telemetry', timeoutMs: 1000 });
+  testWith(['openssl', 'mosquitto', 'dnsmasq'], 'MQTT 5: mosquitto denies the topic (ACL) with PUBACK 0x87 at once, not after the timeout', async () => {
+    // with MQTT 3.1.1 mosquitto 2.0 grants the subscription and silently drops the publish: only the timeout would tell
+    const report = await probe({ ...device(), ports: [8883], topic: 'factory/line-1/telemetry', timeoutMs: 5000 });
     const m = check(report, 'mqtt');
-    expect(m).toMatchObject({ ok: false, data: { connack: { returnCode: 0 } } });
-    expect(m.ms).toBeLessThan(1000 + 1000);
-    expect(m.detail).toBe('MQTT receive timed out');
-    expect(m.diagnosis).toBe('the message did not come back within 1000 ms: the IoT policy must allow iot:Subscribe on '
-      + 'topicfilter/factory/line-1/telemetry, iot:Publish and iot:Receive on topic/factory/line-1/telemetry');
+    expect(m).toMatchObject({ ok: false, data: { protocolVersion: 5, connack: { returnCode: 0 }, puback: { reasonCode: 0x87 } } });
+    expect(m.ms).toBeLessThan(1000);
+    expect(m.detail).toBe('PUBLISH factory/line-1/telemetry refused: PUBACK 0x87 not authorized');
+    expect(m.diagnosis).toBe('publish refused: the IoT policy denies iot:Publish on topic/factory/line-1/telemetry');
+    expect(report.ok).toBe(false);
+  });
+
+  testWith(['openssl', 'dnsmasq'], 'a broker without MQTT 5 (aedes): falls back to 3.1.1 and completes the round trip', async () => {
+    const report = await probe({ ...device(), ports: [443] });
+    const m = check(report, 'mqtt');
+    expect(m).toMatchObject({ ok: true, data: { protocolVersion: 4, mqtt5: expect.stringMatching(/^refused by the broker .*; fell back to 3\.1\.1$/) } });
+    expect(m.detail).toMatch(/^CONNACK 0 \(accepted, MQTT 3\.1\.1\)/);
   });
 });
 
@@ -326,7 +333,9 @@ describe('configuration errors are thrown before any network activity', () => {
     [{ ports: [1883] }, /port 1883 is not an AWS IoT data port: use 8883 \(MQTT\), 443 \(MQTT\/HTTPS with ALPN\) or 8443 \(HTTPS\)/],
     [{ ports: [] }, /ports must name at least one/],
     [{ certPem: 'x' }, /certPem and keyPem go together/],
-    [{ certPem: 'not a certificate', keyPem: 'not a key' }, /caPem \/ certPem \/ keyPem cannot be used/],
+    [{ certPem: 'not a certificate', keyPem: 'not a key' }, /^certPem holds no PEM certificate/],
+    [{ caPem: Buffer.from([0x30, 0x82, 0x01, 0x0a]).toString('latin1') }, /^caPem is DER \(binary\), not PEM: convert it with `openssl x509 -inform der/],
+    [{ portMap: { 1883: 11883 } }, /portMap key 1883 is not an AWS IoT data port/],
     [{ expectCidrs: ['10.0.0.0/33'] }, /expectCidrs entry '10\.0\.0\.0\/33' is not an IPv4 or IPv6 CIDR/],
     [{ dnsServers: ['resolver.example'] }, /dnsServers entry 'resolver\.example' must be 'ip', 'ip:port' or '\[ipv6\]:port'/],
     [{ host: '10.1.2.3' }, /host 10\.1\.2\.3 is an IP address/],
@@ -343,6 +352,9 @@ describe('configuration errors are thrown before any network activity', () => {
 describe('formatReport', () => {
   test('fixed-width table, one row per check, then the diagnoses', () => {
     const text = formatReport({
+      schemaVersion: 1,
+      addresses: ['10.0.1.5'],
+      warnings: [],
       host: 'a1-ats.iot.eu-west-1.amazonaws.com',
       ok: false,
       startedAt: '2025-01-01T00:00:00.000Z',
