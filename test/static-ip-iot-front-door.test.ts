@@ -7,7 +7,7 @@ import {
   concreteApp, createCall, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf, testStack, testVpc, TestVpcProps,
 } from './fixtures';
 import {
-  IotDomainServiceType, PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor, StaticIpIotFrontDoorProps,
+  PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor, StaticIpIotFrontDoorProps,
 } from '../src';
 
 /** The id of the Lambda function every AwsCustomResource of a stack shares. */
@@ -16,6 +16,7 @@ const SHARED_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 const GLOBAL_ACCELERATOR_ZONE_ID = 'Z2BJ6XQ5FK7U4H';
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
+const VALIDATION_CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/87654321-4321-4321-4321-210987654321';
 const ALLOC_A = 'eipalloc-0123456789abcdef0';
 const ALLOC_C = 'eipalloc-0fedcba9876543210';
 /** Three zones with iot.data everywhere (the default fixture offers it in 1a and 1c only). */
@@ -494,11 +495,34 @@ describe('custom domain', () => {
   test('given certificate: no new certificate, its ARN on the domain configuration', () => {
     const ctx = setup();
     const certificate = acm.Certificate.fromCertificateArn(ctx.stack, 'Cert', CERT_ARN);
-    const fd = frontDoor(ctx, { customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serverCertificates: [certificate] } });
+    const fd = frontDoor(ctx, { customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serverCertificate: certificate } });
     const template = templateOf(ctx.stack);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
-    template.hasResourceProperties('AWS::IoT::DomainConfiguration', { ServerCertificateArns: [CERT_ARN] });
+    const [, domain] = only(template, 'AWS::IoT::DomainConfiguration');
+    expect(domain.Properties.ServerCertificateArns).toEqual([CERT_ARN]);
+    expect(domain.Properties.ValidationCertificateArn).toBeUndefined();
     expect(fd.customDomain?.certificate).toBe(certificate);
+  });
+
+  test('private-CA certificate with validationCertificateArn: both ARNs on the domain configuration', () => {
+    const ctx = setup();
+    const certificate = acm.Certificate.fromCertificateArn(ctx.stack, 'Cert', CERT_ARN);
+    frontDoor(ctx, {
+      customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serverCertificate: certificate, validationCertificateArn: VALIDATION_CERT_ARN },
+    });
+    templateOf(ctx.stack).hasResourceProperties('AWS::IoT::DomainConfiguration', {
+      ServerCertificateArns: [CERT_ARN], ValidationCertificateArn: VALIDATION_CERT_ARN, ServiceType: 'DATA',
+    });
+  });
+
+  test('a second front door with the same custom domain in the stack: error on customDomain.domainName, nothing of it added', () => {
+    const ctx = setup();
+    const hostedZone = zone(ctx.stack);
+    frontDoor(ctx, { customDomain: { domainName: 'mqtt.example.com', hostedZone } });
+    expect(() => frontDoor(ctx, { customDomain: { domainName: 'mqtt.example.com', hostedZone } }, 'FrontDoor2'))
+      .toThrow(/^StaticIpIotFrontDoor 'TestStack\/FrontDoor2': customDomain\.domainName 'mqtt\.example\.com' already has a domain configuration .*\(TestStack\/FrontDoor\/CustomDomain\)/);
+    expect(ctx.stack.node.tryFindChild('FrontDoor2')?.node.children ?? []).toEqual([]);
+    templateOf(ctx.stack).resourceCountIs('AWS::IoT::DomainConfiguration', 1);
   });
 
   test('custom tlsSecurityPolicy', () => {
@@ -617,20 +641,33 @@ describe('invalid input: the error names the prop and the fix, and nothing is ad
       () => ({ crossZoneEnabled: false, subnets: { subnetType: ec2.SubnetType.PUBLIC } })],
     ['customDomain: domain not under the zone', /customDomain\.domainName 'mqtt\.example\.org' is not in the hosted zone 'example\.com'.*use a name under example\.com/,
       (ctx) => ({ customDomain: { domainName: 'mqtt.example.org', hostedZone: zone(ctx.stack) } })],
-    ['customDomain: 2 serverCertificates', /customDomain\.serverCertificates has 2 certificates.*pass one certificate/,
+    ['customDomain: serverCertificates (removed array prop, from JavaScript)', /customDomain\.serverCertificates was replaced by serverCertificate.*pass the one certificate as customDomain\.serverCertificate/,
+      (ctx) => ({
+        customDomain: {
+          domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serverCertificates: [acm.Certificate.fromCertificateArn(ctx.stack, 'C1', CERT_ARN)],
+        } as any,
+      })],
+    ['customDomain: serviceType JOBS (removed prop, from JavaScript)', /customDomain\.serviceType was removed: .*only the DATA service type.*drop customDomain\.serviceType/,
+      (ctx) => ({ customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serviceType: 'JOBS' } as any })],
+    ['customDomain: validationCertificateArn with the construct\'s own certificate', /customDomain\.validationCertificateArn is given but the server certificate is a new public ACM certificate.*drop customDomain\.validationCertificateArn/,
+      (ctx) => ({ customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), validationCertificateArn: VALIDATION_CERT_ARN } })],
+    ['customDomain: serverCertificate of another region', /customDomain\.serverCertificate 'arn:aws:acm:us-east-1:[^']+' is in us-east-1, but the domain configuration is in eu-west-1.*use an ACM certificate of eu-west-1/,
       (ctx) => ({
         customDomain: {
           domainName: 'mqtt.example.com',
           hostedZone: zone(ctx.stack),
-          serverCertificates: [acm.Certificate.fromCertificateArn(ctx.stack, 'C1', CERT_ARN), acm.Certificate.fromCertificateArn(ctx.stack, 'C2', CERT_ARN)],
+          serverCertificate: acm.Certificate.fromCertificateArn(ctx.stack, 'C1', CERT_ARN.replace('eu-west-1', 'us-east-1')),
         },
       })],
-    ['customDomain: 0 serverCertificates', /customDomain\.serverCertificates has 0 certificates.*pass one certificate/,
-      (ctx) => ({ customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serverCertificates: [] } })],
-    ['customDomain: serviceType CREDENTIAL_PROVIDER', /customDomain\.serviceType CREDENTIAL_PROVIDER .*use IotDomainServiceType\.DATA/,
-      (ctx) => ({ customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serviceType: IotDomainServiceType.CREDENTIAL_PROVIDER } })],
-    ['customDomain: serviceType JOBS', /customDomain\.serviceType JOBS .*use IotDomainServiceType\.DATA/,
-      (ctx) => ({ customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack), serviceType: IotDomainServiceType.JOBS } })],
+    ['customDomain: validationCertificateArn not an ACM ARN', /customDomain\.validationCertificateArn 'arn:aws:iam::111111111111:server-certificate\/x' is not an ACM certificate ARN/,
+      (ctx) => ({
+        customDomain: {
+          domainName: 'mqtt.example.com',
+          hostedZone: zone(ctx.stack),
+          serverCertificate: acm.Certificate.fromCertificateArn(ctx.stack, 'C1', CERT_ARN),
+          validationCertificateArn: 'arn:aws:iam::111111111111:server-certificate/x',
+        },
+      })],
     ['customDomain: an amazonaws.com domain', /customDomain\.domainName 'mqtt\.iot\.eu-west-1\.amazonaws\.com' is an AWS name.*use a domain of your own/,
       (ctx) => ({ customDomain: { domainName: 'mqtt.iot.eu-west-1.amazonaws.com', hostedZone: zone(ctx.stack, 'eu-west-1.amazonaws.com') } })],
     ['customDomain: not a lower-case FQDN', /customDomain\.domainName 'MQTT\.example\.com' is not a fully qualified lower-case domain name.*use a name like/,

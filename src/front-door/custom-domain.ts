@@ -1,21 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from '../private/errors';
-
-/**
- * The AWS IoT service a custom domain serves.
- */
-export enum IotDomainServiceType {
-  /** The AWS IoT Core data plane (MQTT, HTTPS): the only type a front door over `iot.data` endpoints can carry. */
-  DATA = 'DATA',
-  /** The credential provider: AWS IoT does not offer custom domains for it (an error here). */
-  CREDENTIAL_PROVIDER = 'CREDENTIAL_PROVIDER',
-  /** AWS IoT Jobs: not reachable through `iot.data` endpoints (an error here). */
-  JOBS = 'JOBS',
-}
 
 /**
  * A custom authorizer for the custom domain.
@@ -32,42 +20,85 @@ export interface IotDomainAuthorizerOptions {
 }
 
 /**
- * A custom domain for AWS IoT Core in front of the static addresses.
+ * A custom domain for the AWS IoT Core data endpoint (the only service type a custom domain in front of `iot.data`
+ * endpoints can serve, so there is no service type to choose).
+ *
+ * Which changes deploy in place: `tlsSecurityPolicy` and `authorizer` are updated in place. `domainName`,
+ * `serverCertificate` and `validationCertificateArn` are create-only properties of `AWS::IoT::DomainConfiguration`
+ * (CloudFormation resource schema, `createOnlyProperties`): CloudFormation replaces the configuration, creating the
+ * new one before it deletes the old one. AWS IoT Core cannot change the certificate of an existing configuration
+ * either ("Currently you can't update the server certificate in your domain configuration. To change the certificate
+ * of a domain configuration, you must delete and recreate it.", AWS IoT Developer Guide, "Managing domain
+ * configurations", https://docs.aws.amazon.com/iot/latest/developerguide/iot-custom-endpoints-managing.html).
+ * See `domainName` and `serverCertificate` for what that means and the procedure to follow.
  */
 export interface IotCustomDomainOptions {
   /**
-   * The domain devices connect to, e.g. `mqtt.example.com`: the whole name, without a trailing dot. The address
-   * record is named after it as is (never completed with the zone's name).
+   * The domain devices connect to, e.g. `mqtt.example.com`: the whole name, lower case, without a trailing dot.
+   * Devices must send it as SNI. The address record is named after it as is (never completed with the zone's name).
+   *
+   * Changing it replaces the domain configuration (and the certificate this construct created, and the record) in one
+   * deployment. CloudFormation creates the configuration for the new name before it deletes the old one; the two names
+   * differ, so they do not collide. Devices still using the old name stop connecting when the deployment ends: move
+   * them first (for a migration without an outage, keep the old domain and add an `IotCustomDomain` for the new name
+   * next to it, then remove the old one once no device uses it).
    */
   readonly domainName: string;
 
   /**
-   * The public hosted zone that holds `domainName` (certificate validation and the address records). A zone imported
-   * by id only (`HostedZone.fromHostedZoneId`) works; `domainName` is checked to lie in the zone only when the zone's
-   * name is known.
+   * The public hosted zone that holds `domainName` (validation of the certificate this construct creates, and the
+   * address records of the front door). A zone imported by id only (`HostedZone.fromHostedZoneId`) works;
+   * `domainName` is checked to lie in the zone only when the zone's name is known. Changing the zone of a certificate
+   * this construct created replaces the certificate, which counts as a certificate change (see `serverCertificate`).
    */
   readonly hostedZone: route53.IHostedZone;
 
   /**
-   * The server certificate for `domainName` (AWS IoT accepts exactly one).
-   * @default - a new ACM certificate validated by DNS in `hostedZone`
+   * The server certificate AWS IoT Core presents for `domainName`: an ACM certificate in the stack's region whose
+   * common name or a subject alternative name covers `domainName` (a wildcard works). After a domain configuration is
+   * created, "it might take up to 60 minutes until AWS IoT serves your custom server certificates" (AWS IoT Developer
+   * Guide, "Creating and configuring custom domains",
+   * https://docs.aws.amazon.com/iot/latest/developerguide/iot-custom-endpoints-configurable-custom.html): until then
+   * TLS handshakes on the custom domain fail.
+   *
+   * Renewing a certificate needs no deployment as long as its ARN stays the same: AWS IoT Core picks up a certificate
+   * that ACM renews, or that you re-import into the same ARN (`ImportCertificate` with `CertificateArn`), provided it
+   * keeps the signing algorithm and the common name or subject alternative name (Developer Guide, "Rotating certificates
+   * in custom domains"). This is the safe way to rotate.
+   *
+   * A certificate with another ARN (including switching between the construct's certificate and your own) replaces the
+   * domain configuration, and CloudFormation creates the replacement for the same `domainName` while the old one still
+   * holds it. The Developer Guide says "Each FQDN requires its own domain configuration" and does not document two
+   * configurations of one domain name; this construct assumes (unverified) that AWS IoT Core rejects the second one.
+   * The deployment then fails and rolls back, and the old configuration keeps serving (no outage). A synthesis cannot
+   * see the deployed certificate, so it cannot stop this earlier. To change the ARN, either
+   * (1) migrate devices to a new domain name (see `domainName`), or
+   * (2) deploy twice, accepting an outage of the custom domain: first without this custom domain (the configuration is
+   * deleted), then with the new certificate; expect up to 60 minutes until AWS IoT Core serves it.
+   *
+   * @default - a new ACM certificate for `domainName`, validated by DNS in `hostedZone` (renewed by ACM in place)
    */
-  readonly serverCertificates?: acm.ICertificate[];
+  readonly serverCertificate?: acm.ICertificate;
 
   /**
-   * The AWS IoT service the domain serves.
-   * @default IotDomainServiceType.DATA
+   * The ARN of a public ACM certificate for `domainName` that proves you own the domain. Needed only when
+   * `serverCertificate` is signed by a private CA or self-signed: "This argument isn't required if you use a publicly
+   * signed or ACM-generated server certificate" (AWS IoT Developer Guide, "Creating and configuring custom domains";
+   * AWS IoT counts a CA as public if it is in Mozilla's trusted CA bundle). Request it in ACM for the same name (e.g.
+   * `new acm.Certificate(..., { domainName, validation: CertificateValidation.fromDns(zone) })`). Changing it replaces
+   * the domain configuration, like a new server certificate (see `serverCertificate`).
+   * @default - none (the server certificate is ACM-issued or signed by a public CA)
    */
-  readonly serviceType?: IotDomainServiceType;
+  readonly validationCertificateArn?: string;
 
   /**
-   * The TLS security policy of the domain (an `IoTSecurityPolicy_...` name).
+   * The TLS security policy of the domain (an `IoTSecurityPolicy_...` name). Updated in place.
    * @default 'IoTSecurityPolicy_TLS13_1_2_2022_10' (TLS 1.2 and 1.3)
    */
   readonly tlsSecurityPolicy?: string;
 
   /**
-   * A custom authorizer for devices that do not use X.509 client certificates.
+   * A custom authorizer for devices that do not use X.509 client certificates. Updated in place.
    * @default - none (X.509 client certificates)
    */
   readonly authorizer?: IotDomainAuthorizerOptions;
@@ -76,71 +107,121 @@ export interface IotCustomDomainOptions {
 /** Default TLS policy of new domain configurations: TLS 1.2 and 1.3 with current ciphers. */
 export const DEFAULT_TLS_SECURITY_POLICY = 'IoTSecurityPolicy_TLS13_1_2_2022_10';
 
+/** An ACM certificate ARN: `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
+const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/** Props of the first versions, which JavaScript callers may still pass (TypeScript rejects them). */
+const REMOVED_PROPS: Record<string, string> = {
+  serverCertificates: 'was replaced by serverCertificate (AWS IoT takes exactly one certificate)',
+  serviceType: 'was removed: a custom domain in front of iot.data endpoints serves only the DATA service type '
+    + '(AWS IoT offers no custom domain for the credential provider, and Jobs is not reachable through iot.data endpoints)',
+};
+
 /**
- * Checks custom domain options before anything is created. `scope` names the construct in error messages.
+ * Checks custom domain options before anything is created. `scope` names the construct in error messages and `prefix`
+ * the path of the options in its props (`'customDomain.'` for a front door). Throws `CdkPrivateIotError`.
  */
-export function validateCustomDomain(scope: IConstruct, options: IotCustomDomainOptions): void {
-  const serviceType = options.serviceType ?? IotDomainServiceType.DATA;
-  if (serviceType !== IotDomainServiceType.DATA) {
-    invalidProp(scope, 'customDomain.serviceType', `${serviceType} cannot be served through a front door over iot.data endpoints`
-      + (serviceType === IotDomainServiceType.CREDENTIAL_PROVIDER ? ' (AWS IoT offers no custom domains for the credential provider)' : ''),
-    'use IotDomainServiceType.DATA, and reach the credential provider through its own endpoint and private hosted zone');
-  }
-  const certificates = options.serverCertificates;
-  if (certificates !== undefined && certificates.length !== 1) {
-    invalidProp(scope, 'customDomain.serverCertificates', `has ${certificates.length} certificates, but AWS IoT domain configurations take exactly one`,
-      'pass one certificate that covers the domain, or omit serverCertificates for a new DNS-validated one');
+export function validateCustomDomain(scope: IConstruct, options: IotCustomDomainOptions, prefix = '', self?: IotCustomDomain): void {
+  for (const [removed, why] of Object.entries(REMOVED_PROPS)) {
+    if ((options as unknown as Record<string, unknown>)[removed] !== undefined) {
+      invalidProp(scope, `${prefix}${removed}`, why, removed === 'serviceType' ? `drop ${prefix}serviceType`
+        : `pass the one certificate as ${prefix}serverCertificate, or omit it for a new DNS-validated one`);
+    }
   }
   const domain = options.domainName;
   if (!Token.isUnresolved(domain)) {
     if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) {
-      invalidProp(scope, 'customDomain.domainName', `'${domain}' is not a fully qualified lower-case domain name`, 'use a name like mqtt.example.com');
+      invalidProp(scope, `${prefix}domainName`, `'${domain}' is not a fully qualified lower-case domain name`, 'use a name like mqtt.example.com');
     }
     if (/\.amazonaws\.com(\.cn)?$/.test(domain)) {
-      invalidProp(scope, 'customDomain.domainName', `'${domain}' is an AWS name`, 'use a domain of your own; the ATS endpoint needs no domain configuration');
+      invalidProp(scope, `${prefix}domainName`, `'${domain}' is an AWS name`, 'use a domain of your own; the ATS endpoint needs no domain configuration');
     }
     const zoneName = zoneNameOf(options.hostedZone);
     if (zoneName !== undefined && !Token.isUnresolved(zoneName)) {
       const zone = zoneName.replace(/\.$/, '');
       if (domain !== zone && !domain.endsWith(`.${zone}`)) {
-        invalidProp(scope, 'customDomain.domainName', `'${domain}' is not in the hosted zone '${zone}'`,
+        invalidProp(scope, `${prefix}domainName`, `'${domain}' is not in the hosted zone '${zone}'`,
           `use a name under ${zone}, or pass the hosted zone that holds the domain`);
       }
+    }
+    const other = sameDomainElsewhere(scope, domain, self);
+    if (other) {
+      invalidProp(scope, `${prefix}domainName`, `'${domain}' already has a domain configuration in the same account and region (${other.node.path}); `
+        + '"Each FQDN requires its own domain configuration" (AWS IoT Developer Guide)',
+      'give each custom domain its own name, or share one front door or IotCustomDomain');
+    }
+  }
+  const serverArn = options.serverCertificate?.certificateArn;
+  checkCertificateArn(scope, `${prefix}serverCertificate`, serverArn);
+  const validationArn = options.validationCertificateArn;
+  if (validationArn !== undefined) {
+    if (options.serverCertificate === undefined) {
+      invalidProp(scope, `${prefix}validationCertificateArn`, 'is given but the server certificate is a new public ACM certificate, which proves '
+        + 'ownership of the domain itself', `drop ${prefix}validationCertificateArn, or pass your private-CA certificate as ${prefix}serverCertificate`);
+    }
+    checkCertificateArn(scope, `${prefix}validationCertificateArn`, validationArn);
+    if (serverArn !== undefined && !Token.isUnresolved(validationArn) && validationArn === serverArn) {
+      invalidProp(scope, `${prefix}validationCertificateArn`, 'is the server certificate itself',
+        `drop it if the server certificate is public; for a private-CA server certificate, request a public ACM certificate for ${domain}`);
     }
   }
   const policy = options.tlsSecurityPolicy;
   if (policy !== undefined && !Token.isUnresolved(policy) && !/^IoTSecurityPolicy_TLS1[23]_[0-9_]+$/.test(policy)) {
-    invalidProp(scope, 'customDomain.tlsSecurityPolicy', `'${policy}' is not an AWS IoT TLS security policy`,
+    invalidProp(scope, `${prefix}tlsSecurityPolicy`, `'${policy}' is not an AWS IoT TLS security policy`,
       `use a name like ${DEFAULT_TLS_SECURITY_POLICY} (see "Security policies" in the AWS IoT Developer Guide)`);
   }
   const authorizer = options.authorizer;
   if (authorizer && !Token.isUnresolved(authorizer.authorizerName) && !/^[\w=,@-]{1,128}$/.test(authorizer.authorizerName)) {
-    invalidProp(scope, 'customDomain.authorizer.authorizerName', `'${authorizer.authorizerName}' is not an AWS IoT authorizer name`,
+    invalidProp(scope, `${prefix}authorizer.authorizerName`, `'${authorizer.authorizerName}' is not an AWS IoT authorizer name`,
       'use the name of an existing custom authorizer (1-128 letters, digits and _=,@-)');
   }
 }
 
 /**
- * The certificate and `AWS::IoT::DomainConfiguration` of a custom domain. Records are the caller's (they point at
- * whatever carries the traffic).
+ * The ACM certificate and `AWS::IoT::DomainConfiguration` of a custom domain for the AWS IoT Core data endpoint
+ * (service type `DATA`, the only one). Records are the caller's: they point at whatever carries the traffic (a
+ * `StaticIpIotFrontDoor` creates its own). The configuration's name is generated by CloudFormation, so two copies of a
+ * stack never collide on it. See `IotCustomDomainOptions` for which changes replace the configuration.
+ *
+ * @example
+ * declare const zone: route53.IHostedZone;
+ * declare const loadBalancer: elbv2.INetworkLoadBalancer;
+ * const domain = new IotCustomDomain(this, 'Domain', { domainName: 'mqtt.example.com', hostedZone: zone });
+ * new route53.ARecord(this, 'Record', {
+ *   zone,
+ *   recordName: 'mqtt.example.com.',
+ *   target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(loadBalancer)),
+ * });
  */
 export class IotCustomDomain extends Construct {
+  /** The server certificate (given, or created by this construct). */
   public readonly certificate: acm.ICertificate;
+  /** The domain configuration. */
   public readonly domainConfiguration: iot.CfnDomainConfiguration;
+  /** The domain devices connect to. */
   public readonly domainName: string;
 
   constructor(scope: Construct, id: string, options: IotCustomDomainOptions) {
     super(scope, id);
+    try {
+      validateCustomDomain(this, options, '', this);
+    } catch (e) {
+      // Bad input adds nothing: not even this (empty) construct.
+      scope.node.tryRemoveChild(id);
+      throw e;
+    }
     this.domainName = options.domainName;
-    this.certificate = options.serverCertificates?.[0] ?? new acm.Certificate(this, 'Certificate', {
+    this.certificate = options.serverCertificate ?? new acm.Certificate(this, 'Certificate', {
       domainName: options.domainName,
       validation: acm.CertificateValidation.fromDns(options.hostedZone),
     });
-    // No DomainConfigurationName: CloudFormation generates one, so two copies of a stack never collide.
+    // No DomainConfigurationName: CloudFormation generates one, so two copies of a stack never collide, and a
+    // replacement gets a new name (the domain name, not the configuration name, is what a replacement may collide on).
     this.domainConfiguration = new iot.CfnDomainConfiguration(this, 'Resource', {
       domainName: options.domainName,
-      serviceType: options.serviceType ?? IotDomainServiceType.DATA,
+      serviceType: 'DATA',
       serverCertificateArns: [this.certificate.certificateArn],
+      validationCertificateArn: options.validationCertificateArn,
       domainConfigurationStatus: 'ENABLED',
       tlsConfig: { securityPolicy: options.tlsSecurityPolicy ?? DEFAULT_TLS_SECURITY_POLICY },
       ...(options.authorizer ? {
@@ -151,6 +232,38 @@ export class IotCustomDomain extends Construct {
       } : {}),
     });
   }
+}
+
+/** A literal certificate ARN must be an ACM certificate of the stack's region (AWS IoT reads it from ACM there). */
+function checkCertificateArn(scope: IConstruct, prop: string, arn: string | undefined): void {
+  if (arn === undefined || Token.isUnresolved(arn)) {
+    return;
+  }
+  const match = ACM_CERTIFICATE_ARN.exec(arn);
+  if (!match) {
+    invalidProp(scope, prop, `'${arn}' is not an ACM certificate ARN`, 'use an ARN like arn:aws:acm:<region>:<account>:certificate/<id>');
+  }
+  const region = Stack.of(scope).region;
+  if (!Token.isUnresolved(region) && match[2] !== region) {
+    invalidProp(scope, prop, `'${arn}' is in ${match[2]}, but the domain configuration is in ${region}`,
+      `use an ACM certificate of ${region} (import or request it there)`);
+  }
+}
+
+/**
+ * Another `IotCustomDomain` of the app with the same domain name in the same stack, or in a stack of the same concrete
+ * account and region (stacks without a concrete environment may deploy anywhere, so they are not compared).
+ */
+function sameDomainElsewhere(scope: IConstruct, domain: string, self: IotCustomDomain | undefined): IotCustomDomain | undefined {
+  const stack = Stack.of(scope);
+  const concrete = (s: Stack) => !Token.isUnresolved(s.account) && !Token.isUnresolved(s.region);
+  return scope.node.root.node.findAll().find((c): c is IotCustomDomain => {
+    if (!(c instanceof IotCustomDomain) || c === self || c.domainName !== domain) {
+      return false;
+    }
+    const other = Stack.of(c);
+    return other === stack || (concrete(stack) && concrete(other) && other.account === stack.account && other.region === stack.region);
+  });
 }
 
 /** The zone name of a hosted zone, or undefined when the zone was imported by id only. */

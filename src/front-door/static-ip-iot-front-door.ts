@@ -106,7 +106,10 @@ export interface StaticIpIotFrontDoorProps {
   readonly idleTimeout?: Duration;
 
   /**
-   * A custom domain for devices (ACM certificate, `AWS::IoT::DomainConfiguration`, Route 53 records).
+   * A custom domain for devices (ACM certificate, `AWS::IoT::DomainConfiguration` of service type `DATA`, Route 53
+   * alias record). A new certificate or domain name replaces the domain configuration: read `serverCertificate` and
+   * `domainName` of `IotCustomDomainOptions` before changing them on a deployed front door (renewing a certificate under
+   * the same ARN needs no deployment).
    * @default - none: devices use the ATS endpoint hostname, which resolves to the fixed addresses only where you
    * make it so (e.g. an on-premises DNS record)
    */
@@ -208,7 +211,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     this.validateAddresses(props, internetFacing, subnets, pendingLookup);
     this.validateTargets(props, crossZoneEnabled);
     if (props.customDomain) {
-      validateCustomDomain(this, props.customDomain);
+      validateCustomDomain(this, props.customDomain, 'customDomain.');
     }
     const clientPeers = props.clientPeers ?? (internetFacing ? [ec2.Peer.anyIpv4()] : [ec2.Peer.ipv4(vpc.vpcCidrBlock)]);
     if (clientPeers.length === 0) {
