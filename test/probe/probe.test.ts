@@ -3,9 +3,11 @@
  * ALPN (443), a plain TLS server (8443 / no ALPN), dnsmasq (DNS), a silent TCP server and a mute UDP "DNS server".
  * Nothing leaves 127.0.0.0/8 (8.8.8.8 is only a DNS answer, and the probe never connects to it).
  */
-import { ACL_PREFIX, DENIED_TOPIC_PREFIX, findBinary, IOT_HOST, LOOPBACK, makePki, Pki, Servers, TestServer } from './servers';
+import {
+  ACL_PREFIX, DENIED_TOPIC_PREFIX, DUAL_STACK_HOST, findBinary, IOT_HOST, LOOPBACK, makePki, Pki, Servers, TestServer, TWO_ADDRESS_HOST,
+} from './servers';
 import { formatReport } from '../../src/probe/format';
-import { ProbeCheck, ProbeConfigError, ProbeOptions, ProbeReport, runProbe } from '../../src/probe/probe';
+import { ProbeCheck, ProbeConfigError, ProbeOptions, ProbeReport, routes, runProbe } from '../../src/probe/probe';
 
 jest.setTimeout(30_000);
 
@@ -82,8 +84,8 @@ function options(extra: Partial<ProbeOptions> = {}): ProbeOptions {
 
 const device = () => ({ certPem: pki.clientCertPem, keyPem: pki.clientKeyPem });
 
-function check(report: ProbeReport, step: ProbeCheck['step'], port?: number): ProbeCheck {
-  const found = report.checks.find((c) => c.step === step && (port === undefined || c.port === port));
+function check(report: ProbeReport, step: ProbeCheck['step'], port?: number, address?: string): ProbeCheck {
+  const found = report.checks.find((c) => c.step === step && (port === undefined || c.port === port) && (address === undefined || c.address === address));
   if (!found) throw new Error(`no ${step} ${port ?? ''} check in ${JSON.stringify(report, undefined, 2)}`);
   return found;
 }
@@ -224,7 +226,7 @@ describe('TLS', () => {
     const t = check(report, 'tls', 8883);
     expect(t.ok).toBe(false);
     expect(t.data).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID', subject: `CN=${IOT_HOST}` });
-    expect(t.diagnosis).toMatch(/^the server certificate is for DNS:iot\.probe\.test, not vpce\.probe\.test: connect with the ATS hostname/);
+    expect(t.diagnosis).toMatch(/^the server certificate is for DNS:iot\.probe\.test, DNS:two\.probe\.test, DNS:dual\.probe\.test, not vpce\.probe\.test: connect with the ATS hostname/);
     expect(t.diagnosis).toContain('not the vpce-... DNS name');
     expect(check(report, 'mqtt')).toMatchObject({ ok: false, skipped: true });
   });
@@ -307,6 +309,133 @@ describe('MQTT', () => {
     const m = check(report, 'mqtt');
     expect(m).toMatchObject({ ok: true, data: { protocolVersion: 4, mqtt5: expect.stringMatching(/^refused by the broker .*; fell back to 3\.1\.1$/) } });
     expect(m.detail).toMatch(/^CONNACK 0 \(accepted, MQTT 3\.1\.1\)/);
+  });
+});
+
+describe('every answer of every DNS server', () => {
+  testWith(['openssl', 'dnsmasq'], 'two A records, one dead: both tested, FAIL naming the dead address', async () => {
+    for (let run = 0; run < 3; run++) {
+      // the verdict must not depend on the answer order
+      const report = await probe({ host: TWO_ADDRESS_HOST, ports: [8443] });
+      expect(report.addresses.sort()).toEqual(['127.0.0.1', '127.0.0.2']);
+      expect(check(report, 'tcp', 8443, '127.0.0.1').ok).toBe(true);
+      expect(check(report, 'tls', 8443, '127.0.0.1').ok).toBe(true);
+      const dead = check(report, 'tcp', 8443, '127.0.0.2');
+      expect(dead).toMatchObject({ ok: false, detail: `127.0.0.2:${plainTls.port}: ECONNREFUSED` });
+      expect(dead.diagnosis).toMatch(/^8443 refused by 127\.0\.0\.2:/);
+      expect(check(report, 'tls', 8443, '127.0.0.2')).toMatchObject({ ok: false, skipped: true });
+      expect(report.ok).toBe(false);
+      expect(formatReport(report)).toMatch(/\ntcp +8443 +FAIL +\d+ +127\.0\.0\.2:\d+: ECONNREFUSED/);
+    }
+  });
+
+  testWith(['openssl', 'dnsmasq'], 'AAAA answers are reported and connected to when IPv6 is routable', async () => {
+    const report = await probe({ host: DUAL_STACK_HOST, ports: [8443] });
+    expect(check(report, 'dns').data).toMatchObject({ a: ['127.0.0.1'], aaaa: ['::ffff:127.0.0.1'] });
+    expect(report.addresses).toEqual(['127.0.0.1', '::ffff:127.0.0.1']);
+    const v6 = check(report, 'tls', 8443, '::ffff:127.0.0.1');
+    expect(v6).toMatchObject({ ok: true, data: { subject: `CN=${IOT_HOST}` } });
+    expect(v6.skipped).toBeUndefined();
+    expect(report.ok).toBe(true);
+  });
+
+  testWith(['openssl', 'dnsmasq'], 'AAAA answers without an IPv6 route: "skipped: no IPv6 route", not silent', async () => {
+    const original = routes.ipv6;
+    routes.ipv6 = async () => false;
+    try {
+      const report = await probe({ host: DUAL_STACK_HOST, ports: [8443] });
+      for (const step of ['tcp', 'tls'] as const) {
+        expect(check(report, step, 8443, '::ffff:127.0.0.1')).toMatchObject({
+          ok: true, skipped: true, detail: 'skipped: no IPv6 route to ::ffff:127.0.0.1 from this host',
+        });
+      }
+      expect(check(report, 'tls', 8443, '127.0.0.1')).toMatchObject({ ok: true });
+      expect(formatReport(report)).toMatch(/\ntls +8443 +SKIP +- +skipped: no IPv6 route to ::ffff:127\.0\.0\.1/);
+    } finally {
+      routes.ipv6 = original;
+    }
+  });
+
+  for (const order of ['silent first', 'silent second']) {
+    testWith(['openssl', 'dnsmasq'], `two DNS servers, one silent (${order}): the silent one is named, the other one's answer tested`, async () => {
+      const mute = await servers.startUdpCounter();
+      const dnsServers = order === 'silent first' ? [mute.server, dnsServer] : [dnsServer, mute.server];
+      const report = await probe({ dnsServers, ports: [8443], timeoutMs: 800 });
+      const dns = check(report, 'dns');
+      expect(mute.count()).toBeGreaterThan(0);
+      expect(dns.ok).toBe(false);
+      expect(dns.diagnosis).toBe(`DNS server ${mute.server} did not answer within 800 ms: check that UDP and TCP 53 reach it `
+        + '(the Resolver inbound endpoint\'s security group must admit this source) and that the address is right');
+      expect(dns.diagnosis).not.toContain(dnsServer);
+      expect(dns.detail).toContain(`${dnsServer}: A 127.0.0.1`);
+      expect(dns.detail).toContain(`${mute.server}: no address`);
+      expect(check(report, 'tls', 8443, '127.0.0.1').ok).toBe(true);
+      expect(report.ok).toBe(false);
+    });
+  }
+
+  testWith(['openssl', 'dnsmasq'], 'a refused DNS server (nothing on its UDP port): "refused" at once, not a timeout', async () => {
+    const refused = await servers.closedUdpPort();
+    const report = await probe({ dnsServers: [dnsServer, refused], ports: [8443], timeoutMs: 5000 });
+    const dns = check(report, 'dns');
+    expect(dns.diagnosis).toMatch(new RegExp(`^DNS server ${refused.replace(/\./g, '\\.')} refused the connection after \\d+ ms \\(ICMP port unreachable\\)`));
+    expect(dns.diagnosis).not.toMatch(/did not answer/);
+    const perServer = (dns.data?.servers as Array<{ server: string; ms: number }>).find((x) => x.server === refused)!;
+    expect(perServer.ms).toBeLessThan(1000);
+    expect(dns.ms).toBeLessThan(1000);
+  });
+
+  testWith(['openssl', 'dnsmasq'], 'a DNS server that refuses the query (REFUSED rcode) is reported as refused', async () => {
+    const report = await probe({ host: 'iot.elsewhere.test', ports: [8443] });
+    expect(check(report, 'dns').diagnosis).toMatch(/^DNS server 127\.0\.0\.1:\d+ refused the query \(REFUSED after \d+ ms\)/);
+  });
+});
+
+describe('TLS without a client certificate (the canary): the server chain is verified before the server asks for one', () => {
+  const servers12: Record<string, TestServer> = {};
+  beforeAll(async () => {
+    if (!BIN.openssl) return;
+    servers12['TLSv1.2'] = await servers.startTlsRequiringClientCert(pki, 'TLSv1.2');
+    servers12['TLSv1.3'] = await servers.startTlsRequiringClientCert(pki, 'TLSv1.3');
+  });
+
+  for (const version of ['TLSv1.2', 'TLSv1.3']) {
+    testWith(['openssl', 'dnsmasq'], `${version}, trusted CA: PASS, the server requires a client certificate`, async () => {
+      const report = await probe({ ports: [8883], portMap: { 8883: servers12[version].port } });
+      const t = check(report, 'tls', 8883);
+      expect(t).toMatchObject({ ok: true, data: { protocol: version, subject: `CN=${IOT_HOST}`, issuer: 'CN=Probe Test CA' } });
+      expect(t.detail).toMatch(/the server requires a client certificate \(give one to test MQTT\)$/);
+      expect(report.ok).toBe(true);
+    });
+
+    testWith(['openssl', 'dnsmasq'], `${version}, untrusted CA: FAIL with the chain diagnosis, not "requires a client certificate"`, async () => {
+      const report = await probe({ ports: [8883], portMap: { 8883: servers12[version].port }, caPem: pki.rogueCaPem });
+      const t = check(report, 'tls', 8883);
+      expect(t.ok).toBe(false);
+      expect(t.data?.code).toMatch(/SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
+      expect(t.diagnosis).toMatch(/^the server certificate \(CN=iot\.probe\.test, issued by CN=Probe Test CA\) does not chain to the given CA/);
+    });
+
+    testWith(['openssl', 'dnsmasq'], `${version}, wrong hostname: FAIL with the hostname diagnosis`, async () => {
+      const report = await probe({ host: 'vpce.probe.test', ports: [8883], portMap: { 8883: servers12[version].port } });
+      const t = check(report, 'tls', 8883);
+      expect(t).toMatchObject({ ok: false, data: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+    });
+  }
+});
+
+describe('client id', () => {
+  testWith(['openssl', 'dnsmasq'], 'a random probe client id by default, no warning', async () => {
+    const report = await probe({ ...device(), ports: [443] });
+    expect(check(report, 'mqtt').data?.clientId).toMatch(/^cdk-private-iot-probe-[0-9a-f]{8}$/);
+    expect(report.warnings).toEqual([]);
+  });
+
+  testWith(['openssl', 'dnsmasq'], 'a given device-like client id: warning; allowLiveClientId silences it', async () => {
+    const warned = await probe({ ...device(), ports: [443], clientId: 'probe-device-1' });
+    expect(warned.warnings).toEqual([expect.stringMatching(/^client id 'probe-device-1' is probably a live device's: AWS IoT allows one connection per client id/)]);
+    const allowed = await probe({ ...device(), ports: [443], clientId: 'probe-device-1', allowLiveClientId: true });
+    expect(allowed.warnings).toEqual([]);
   });
 });
 

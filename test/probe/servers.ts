@@ -19,6 +19,10 @@ export const CLIENT_CN = 'probe-device-1';
 export const ACL_PREFIX = 'cdk-private-iot/probe';
 /** aedes refuses subscriptions below this prefix. */
 export const DENIED_TOPIC_PREFIX = 'forbidden';
+/** dnsmasq answers this name with two A records: 127.0.0.1 (the test servers listen there) and 127.0.0.2 (nothing listens). */
+export const TWO_ADDRESS_HOST = 'two.probe.test';
+/** dnsmasq answers this name with A 127.0.0.1 and AAAA ::ffff:127.0.0.1 (IPv4-mapped: the connection stays on 127.0.0.1). */
+export const DUAL_STACK_HOST = 'dual.probe.test';
 
 /** Finds a Debian binary on PATH or in the sbin directories (mosquitto and dnsmasq live in /usr/sbin). */
 export function findBinary(name: string): string | undefined {
@@ -55,7 +59,7 @@ export interface Pki {
   readonly rogueClientKeyPem: string;
 }
 
-/** Generates a CA, a server certificate for SAN iot.probe.test, a client certificate (CN probe-device-1) and a rogue CA + client. */
+/** Generates a CA, a server certificate for SAN iot.probe.test (+ the two- and dual-address names), a client certificate (CN probe-device-1) and a rogue CA + client. */
 export function makePki(openssl: string): Pki {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-pki-'));
   // mosquitto started as root drops to its own user unless told otherwise; keep the files readable either way
@@ -72,7 +76,7 @@ export function makePki(openssl: string): Pki {
   };
   makeCa('ca', 'Probe Test CA');
   makeCa('rogue-ca', 'Rogue Test CA');
-  makeLeaf('server', IOT_HOST, 'ca', '2', `subjectAltName=DNS:${IOT_HOST}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
+  makeLeaf('server', IOT_HOST, 'ca', '2', `subjectAltName=DNS:${IOT_HOST},DNS:${TWO_ADDRESS_HOST},DNS:${DUAL_STACK_HOST}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
   makeLeaf('client', CLIENT_CN, 'ca', '3', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   makeLeaf('rogue-client', 'rogue-device', 'rogue-ca', '4', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
@@ -218,15 +222,24 @@ export class Servers {
     throw lastError;
   }
 
-  /** dnsmasq answering iot/vpce.probe.test with 127.0.0.1, public.probe.test with 8.8.8.8 (an answer only), NXDOMAIN for the rest. */
+  /**
+   * dnsmasq answering iot/vpce.probe.test with 127.0.0.1, public.probe.test with 8.8.8.8 (an answer only), TWO_ADDRESS_HOST
+   * and DUAL_STACK_HOST from a hosts file, NXDOMAIN for the rest of probe.test and REFUSED for other domains.
+   */
   async startDnsmasq(bin: string): Promise<{ server: string; output: ChildOutput }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-dnsmasq-'));
+    fs.chmodSync(dir, 0o755);
+    const hosts = path.join(dir, 'hosts');
+    fs.writeFileSync(hosts, `127.0.0.1 ${TWO_ADDRESS_HOST}\n127.0.0.2 ${TWO_ADDRESS_HOST}\n127.0.0.1 ${DUAL_STACK_HOST}\n`
+      + `::ffff:127.0.0.1 ${DUAL_STACK_HOST}\n`, { mode: 0o644 });
+    this.stops.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await pickPort();
       const args = [
         '--no-daemon', '--no-resolv', '--no-hosts', `--port=${port}`, `--listen-address=${LOOPBACK}`, '--bind-interfaces',
         `--address=/${IOT_HOST}/127.0.0.1`, '--address=/vpce.probe.test/127.0.0.1', '--address=/public.probe.test/8.8.8.8',
-        '--local=/probe.test/', '--conf-file=/dev/null', '--pid-file=', '--log-facility=-',
+        '--local=/probe.test/', `--addn-hosts=${hosts}`, '--conf-file=/dev/null', '--pid-file=', '--log-facility=-',
         ...(process.getuid?.() === 0 ? ['--user=root'] : []),
       ];
       try {
@@ -273,6 +286,32 @@ export class Servers {
       ALPNProtocols: alpn,
     }, (socket) => socket.on('error', () => undefined));
     return this.listen(server, 'secureConnection');
+  }
+
+  /**
+   * A TLS server limited to `version` that requires a client certificate signed by the test CA (like AWS IoT Core):
+   * a client without one is refused with a handshake failure (TLS 1.2) or certificate_required (TLS 1.3).
+   */
+  async startTlsRequiringClientCert(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3'): Promise<TestServer> {
+    const server = tls.createServer({
+      key: pki.serverKeyPem,
+      cert: pki.serverCertPem,
+      ca: pki.caPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: version,
+      maxVersion: version,
+    }, (socket) => socket.on('error', () => undefined));
+    return this.listen(server, 'secureConnection');
+  }
+
+  /** A UDP port on 127.0.0.1 where nothing listens (bound, then released): a DNS query there is refused (ICMP port unreachable). */
+  async closedUdpPort(): Promise<string> {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, LOOPBACK, () => resolve()));
+    const port = socket.address().port;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    return `${LOOPBACK}:${port}`;
   }
 
   /** A TCP server that accepts connections and never answers (a TLS handshake to it hangs). */
