@@ -64,9 +64,15 @@ const integ = new IntegTest(app, 'StaticIpFrontDoor', {
   stackUpdateWorkflow: false,
 });
 
+// ELBv2 calls name the SDK v3 client package. The SDK v2 name 'ElasticLoadBalancingV2' is wrong twice over: the
+// assertion handler looks for a package '@aws-sdk/client-elasticloadbalancingv2' that does not exist, and aws-cdk-lib
+// grants the IAM action 'elasticloadbalancingv2:Describe...', a prefix IAM does not know (cfn-lint W3037), so the
+// calls and the target-health waits would fail. With the package name both resolve to 'elasticloadbalancing:'.
+const ELBV2 = '@aws-sdk/client-elastic-load-balancing-v2';
+
 // The load balancer answers on the Elastic IPs the construct created (one per zone).
 frontDoor.elasticIps.forEach((eip, i) => {
-  integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeLoadBalancers', i === 0
+  integ.assertions.awsApiCall(ELBV2, 'describeLoadBalancers', i === 0
     ? { LoadBalancerArns: [frontDoor.loadBalancer.loadBalancerArn] }
     : { Names: [frontDoor.loadBalancer.loadBalancerName] },
   ).expect(ExpectedResult.objectLike({
@@ -82,7 +88,7 @@ frontDoor.elasticIps.forEach((eip, i) => {
 // The endpoint interfaces are healthy targets (TCP health checks on 8883 through the endpoint security group).
 for (const fd of [frontDoor, internalFrontDoor]) {
   const mqtt = fd.targetGroups[fd.ports.indexOf(8883)];
-  integ.assertions.awsApiCall('ElasticLoadBalancingV2', 'describeTargetHealth', { TargetGroupArn: mqtt.targetGroupArn })
+  integ.assertions.awsApiCall(ELBV2, 'describeTargetHealth', { TargetGroupArn: mqtt.targetGroupArn })
     .expect(ExpectedResult.objectLike({
       TargetHealthDescriptions: Match.arrayWith([Match.objectLike({ TargetHealth: { State: 'healthy' } })]),
     }))
