@@ -8,6 +8,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as fc from 'fast-check';
 import { concreteApp, testStack, thrown } from './fixtures';
 import {
@@ -493,7 +494,43 @@ interface SharingConfig {
   readonly accounts: string[];
   readonly acceptanceRequired: boolean;
   readonly recordStyle: IotRecordStyle;
-  readonly canary: { ports: number[]; expectCidrs?: string[]; dnsServers?: string[]; stepSeconds: number };
+  readonly canary: { ports: number[]; expectCidrs?: string[]; dnsServers?: string[]; stepSeconds: number; schedule?: string };
+}
+
+/**
+ * Canary schedules the construct accepts: rate() up to 6 days, and crons of minute and hour lists on every day or on
+ * at least two weekdays (one weekday is a 7-day gap, which CloudWatch cannot alarm on).
+ */
+const scheduleArb: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 1, max: 6 * 1440 }).map((m) => `rate(${m} minute${m === 1 ? '' : 's'})`),
+  fc.tuple(
+    fc.uniqueArray(fc.integer({ min: 0, max: 59 }), { minLength: 1, maxLength: 4 }),
+    fc.uniqueArray(fc.integer({ min: 0, max: 23 }), { minLength: 1, maxLength: 4 }),
+    fc.option(fc.uniqueArray(fc.constantFrom('SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'), { minLength: 2, maxLength: 7 }), { nil: undefined }),
+  ).map(([minutes, hours, days]) => `cron(${minutes.join(',')} ${hours.join(',')} ${days ? '?' : '*'} * ${days ? days.join(',') : '?'} *)`),
+);
+
+/** The longest gap between runs of a scheduleArb schedule, by brute force: every minute of 15 days (UTC). */
+function longestGapByMinutes(schedule: string): number {
+  const rate = /^rate\((\d+) /.exec(schedule);
+  if (rate) {
+    return Number(rate[1]) * 60;
+  }
+  const [minutes, hours, , , days] = /^cron\((.*)\)$/.exec(schedule)![1].split(' ');
+  const names = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+  let last: number | undefined;
+  let longest = 0;
+  for (let minute = 0; minute < 15 * 1440; minute++) {
+    const date = new Date(Date.UTC(2025, 0, 1) + minute * 60_000);
+    const runs = minutes.split(',').map(Number).includes(date.getUTCMinutes())
+      && hours.split(',').map(Number).includes(date.getUTCHours())
+      && (days === '?' || days.split(',').includes(names[date.getUTCDay()]));
+    if (runs) {
+      longest = last === undefined ? longest : Math.max(longest, (minute - last) * 60);
+      last = minute;
+    }
+  }
+  return longest;
 }
 
 const accountArb = fc.stringMatching(/^[1-9][0-9]{11}$/).filter((a) => a !== PROVIDER_ACCOUNT);
@@ -512,6 +549,7 @@ const sharingArb: fc.Arbitrary<SharingConfig> = fc.record({
     dnsServers: fc.option(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
       .map(([host, port]) => `10.30.0.${host}${port === undefined ? '' : `:${port}`}`), { minLength: 1, maxLength: 2 }), { nil: undefined }),
     stepSeconds: fc.integer({ min: 1, max: 60 }),
+    schedule: fc.option(scheduleArb, { nil: undefined }),
   }),
 });
 
@@ -569,6 +607,7 @@ function buildSharing(s: SharingConfig, o: SharingOverrides = {}) {
     expectCidrs: s.canary.expectCidrs,
     dnsServers: s.canary.dnsServers,
     stepTimeout: Duration.seconds(s.canary.stepSeconds),
+    schedule: s.canary.schedule === undefined ? undefined : events.Schedule.expression(s.canary.schedule),
     ...o.canary,
   });
   return { app, provider, consumerStack, consumerVpc, consumer, canary };
@@ -612,15 +651,32 @@ describe('random endpoint services, consumers, zone sharing and canaries', () =>
       const canaryGroup = logicalIdOf(consumerStack, canary.securityGroup.securityGroupId);
       const vpcCidr = JSON.stringify(consumerStack.resolve(consumerVpc.vpcCidrBlock));
       const iotDestinations = (s.canary.expectCidrs ?? []).map((c) => JSON.stringify(c));
-      const dnsDestinations = (s.canary.dnsServers ?? []).map((d) => JSON.stringify(`${d.split(':')[0]}/32`));
-      for (const rule of egressRules(consumerResources).filter((r) => r.group === canaryGroup)) {
+      // DNS: each named server on its own port (53 unless given as ip:port), else the VPC resolver on 53
+      const dnsRules = s.canary.dnsServers
+        ? s.canary.dnsServers.map((d) => `${JSON.stringify(`${d.split(':')[0]}/32`)} ${d.split(':')[1] ?? 53}`)
+        : [`${vpcCidr} 53`];
+      const canaryRules = egressRules(consumerResources).filter((r) => r.group === canaryGroup);
+      for (const rule of canaryRules) {
         const destination = JSON.stringify(rule.cidr);
-        if (rule.fromPort === 53) {
-          expect(s.canary.dnsServers ? dnsDestinations : [vpcCidr]).toContain(destination);
-        } else {
+        expect(rule.toPort).toBe(rule.fromPort);
+        if (!dnsRules.includes(`${destination} ${rule.fromPort}`)) {
           expect(s.canary.ports).toContain(rule.fromPort);
           expect(s.canary.expectCidrs ? iotDestinations : [vpcCidr]).toContain(destination);
         }
+      }
+      for (const dns of dnsRules) {
+        expect(canaryRules.filter((r) => `${JSON.stringify(r.cidr)} ${r.fromPort}` === dns)).toHaveLength(2); // UDP and TCP
+      }
+      // the alarm: one period that holds the longest gap between runs, the run (function timeout) and a minute
+      const alarms = ofType(consumerResources, 'AWS::CloudWatch::Alarm');
+      expect(alarms).toHaveLength(s.canary.schedule ? 1 : 0);
+      if (s.canary.schedule) {
+        const [[, alarm]] = alarms;
+        const [[, fn]] = ofType(consumerResources, 'AWS::Lambda::Function').filter(([id]) => !LOOKUP_FUNCTION.test(id));
+        const period = alarm.Properties.Period;
+        expect(period % 60 === 0 && period <= 7 * 86400).toBe(true);
+        expect(period).toBeGreaterThanOrEqual(longestGapByMinutes(s.canary.schedule) + fn.Properties.Timeout + 60);
+        expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'breaching' });
       }
     }), fcParams(RUNS.sharing));
   });
@@ -651,6 +707,8 @@ describe('random endpoint services, consumers, zone sharing and canaries', () =>
     fc.constantFrom<unknown[]>([], ['abc'], ['10.0.0.300'], ['10.0.0.2:99999'], ['10.0.0.2/32'])
       .map((servers) => ({ prop: 'dnsServers', overrides: { canary: { dnsServers: servers } } })),
     fc.tuple(badPort, portsArb).map(([bad, ok]) => ({ prop: 'ports', overrides: { canary: { ports: [...ok, bad] } } })),
+    fc.constantFrom('rate(7 days)', 'cron(0 8 ? * MON *)', 'cron(0 8 L * ? *)', 'cron(0 8 * * ? 2030)', 'cron(0 8 * * ?)')
+      .map((expression) => ({ prop: 'schedule', overrides: { canary: { schedule: events.Schedule.expression(expression) } } })),
   );
 
   test('random breakages always fail with CdkPrivateIotError naming the prop', () => {

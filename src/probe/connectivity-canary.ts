@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CanaryFunction } from './canary-function';
 import { invalidProp } from '../private/errors';
-import { dnsServerAddress, isCidrBlock } from '../private/formats';
+import { dnsServerEndpoint, isCidrBlock } from '../private/formats';
 import { acknowledge } from '../private/nag';
 import { validateIotPorts } from '../private/validation';
 
@@ -51,7 +51,17 @@ export interface IotConnectivityCanaryProps {
   readonly expectCidrs?: string[];
 
   /**
-   * Run the canary on a schedule and alarm when a run fails.
+   * Run the canary on a schedule and alarm when a run fails or no run reports.
+   *
+   * The alarm is sized from the schedule: its period is the longest gap between two runs plus the function timeout
+   * and a minute, rounded up to 1, 2, 3, 5, 10, 15, 20 or 30 minutes, 1, 2, 3, 4, 6 or 12 hours, or 1 to 7 days, so
+   * that every period holds at least one run; one period is evaluated, a failed run alarms (statistic Minimum), and a
+   * period without data (no run reported) is breaching. CloudWatch accepts at most 7 days for one alarm period.
+   *
+   * Accepted: `rate(...)` with a literal duration, and `cron(minutes hours day-of-month month day-of-week year)`
+   * with numbers, names (JAN-DEC, SUN-SAT), `*`, `?`, lists, ranges and steps, year `*`. Rejected: tokens, `L`, `W`
+   * and `#`, a year other than `*` (the runs would stop and the alarm would fire forever), and schedules whose
+   * longest gap between runs (plus the allowance) exceeds 7 days.
    * @default - no schedule (invoke it yourself, e.g. from an integ test)
    */
   readonly schedule?: events.Schedule;
@@ -117,12 +127,15 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
         invalidProp(this, 'expectCidrs', `contains '${cidr}', which is not a CIDR block`, 'use blocks like 10.10.0.0/16 or 2001:db8::/56');
       }
     }
+    const timeoutSeconds = Math.min(900, Math.ceil(stepTimeout.toSeconds({ integral: false }) * (1 + 2 * ports.length + 1) + 10));
+    // Checked before any resource is made, like every other prop.
+    const alarmWindow = props.schedule ? alarmWindowOf(this, props.schedule, timeoutSeconds) : undefined;
     if (props.dnsServers !== undefined && props.dnsServers.length === 0) {
       invalidProp(this, 'dnsServers', 'is empty', 'name the DNS servers to ask, or omit dnsServers for the VPC resolver');
     }
     const dnsServers = (props.dnsServers ?? []).map((server) => {
       // a token (e.g. a Resolver endpoint's address) is taken as an IPv4 address without a port
-      const address = Token.isUnresolved(server) ? { ip: server, family: 4 as const } : dnsServerAddress(server);
+      const address = Token.isUnresolved(server) ? { ip: server, family: 4 as const, port: 53 } : dnsServerEndpoint(server);
       if (!address) {
         invalidProp(this, 'dnsServers', `contains '${server}', which is not 'ip', 'ip:port' or '[ipv6]:port'`, 'use resolver addresses like 10.10.0.2 or 10.10.0.2:53');
       }
@@ -142,11 +155,11 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
       }
     }
     const resolvers = props.dnsServers
-      ? dnsServers.map((a) => (a.family === 4 ? ec2.Peer.ipv4(`${a.ip}/32`) : ec2.Peer.ipv6(`${a.ip}/128`)))
-      : [ec2.Peer.ipv4(props.vpc.vpcCidrBlock)];
-    for (const resolver of resolvers) {
-      this.securityGroup.addEgressRule(resolver, ec2.Port.udp(53), 'DNS');
-      this.securityGroup.addEgressRule(resolver, ec2.Port.tcp(53), 'DNS over TCP');
+      ? dnsServers.map((a) => ({ peer: a.family === 4 ? ec2.Peer.ipv4(`${a.ip}/32`) : ec2.Peer.ipv6(`${a.ip}/128`), port: a.port }))
+      : [{ peer: ec2.Peer.ipv4(props.vpc.vpcCidrBlock), port: 53 }];
+    for (const { peer, port } of resolvers) {
+      this.securityGroup.addEgressRule(peer, ec2.Port.udp(port), port === 53 ? 'DNS' : `DNS on port ${port}`);
+      this.securityGroup.addEgressRule(peer, ec2.Port.tcp(port), port === 53 ? 'DNS over TCP' : `DNS over TCP on port ${port}`);
     }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
@@ -155,7 +168,7 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
       vpcSubnets: props.vpcSubnets,
       securityGroups: [this.securityGroup],
       logGroup: this.logGroup,
-      timeout: Duration.seconds(Math.min(900, Math.ceil(stepTimeout.toSeconds({ integral: false }) * (1 + 2 * ports.length + 1) + 10))),
+      timeout: Duration.seconds(timeoutSeconds),
       memorySize: 256,
       environment: {
         PROBE_OPTIONS: Stack.of(this).toJsonString({
@@ -168,23 +181,27 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
       },
     });
 
-    if (props.schedule) {
+    if (props.schedule && alarmWindow) {
       this.rule = new events.Rule(this, 'Schedule', {
         schedule: props.schedule,
         targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
       });
       this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-        alarmDescription: `The AWS IoT private path to ${props.host} failed a probe from ${props.vpc.node.path}`,
+        alarmDescription: `The AWS IoT private path to ${props.host} failed a probe from ${props.vpc.node.path}, or no probe `
+          + `reported for ${Duration.seconds(alarmWindow.periodSeconds).toHumanString()} (the schedule's longest gap between runs is `
+          + `${Duration.seconds(alarmWindow.longestGapSeconds).toHumanString()})`,
         metric: new cloudwatch.Metric({
           namespace: METRIC_NAMESPACE,
           metricName: METRIC_NAME,
           dimensionsMap: { Host: props.host },
           statistic: cloudwatch.Stats.MINIMUM,
-          period: Duration.minutes(5),
+          period: Duration.seconds(alarmWindow.periodSeconds),
         }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // Every period holds at least one run, so a period without data means no run reported.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
       if (props.alarmAction) {
@@ -228,4 +245,151 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
       }]);
     }
   }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Alarm sizing from the schedule (not exported)
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * Alarm periods, in seconds: CloudWatch accepts 10, 20, 30 and any multiple of 60, and at most 7 days for
+ * period x evaluation periods (1 day when the period is under an hour) -- PutMetricAlarm, `Period`. These are the
+ * multiples of 60 that divide a day (so periods line up with clock hours), then whole days.
+ */
+const ALARM_PERIODS = [
+  60, 120, 180, 300, 600, 900, 1200, 1800,
+  3600, 7200, 10800, 14400, 21600, 43200,
+  ...[1, 2, 3, 4, 5, 6, 7].map((days) => days * 86400),
+];
+const MAX_ALARM_PERIOD = 7 * 86400;
+/** Delivery delay of a scheduled event and of the metric, on top of the function timeout (the run's duration). */
+const DELIVERY_ALLOWANCE_SECONDS = 60;
+
+interface AlarmWindow {
+  readonly periodSeconds: number;
+  readonly longestGapSeconds: number;
+}
+
+/** The alarm period for a schedule: the longest gap between runs plus the run's allowance, rounded up. */
+function alarmWindowOf(scope: Construct, schedule: events.Schedule, timeoutSeconds: number): AlarmWindow {
+  const expression = schedule.expressionString;
+  const reject = (problem: string, fix: string): never => invalidProp(scope, 'schedule', `'${expression}' ${problem}`, fix);
+  if (Token.isUnresolved(expression)) {
+    invalidProp(scope, 'schedule', 'is a token, so the alarm cannot be sized from it',
+      'use events.Schedule.rate() or events.Schedule.cron() with literal values');
+  }
+  let gap: number;
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    gap = Number(rate[1]) * { minute: 60, hour: 3600, day: 86400 }[rate[2].replace(/s$/, '') as 'minute' | 'hour' | 'day'];
+    if (gap === 0) {
+      reject('runs never', 'use a rate of at least 1 minute');
+    }
+  } else {
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    if (!cron) {
+      reject('is neither rate(...) nor cron(...)', 'use events.Schedule.rate() or events.Schedule.cron()');
+    }
+    gap = longestCronGap(cron![1], reject);
+  }
+  const needed = gap + timeoutSeconds + DELIVERY_ALLOWANCE_SECONDS;
+  const periodSeconds = ALARM_PERIODS.find((period) => period >= needed);
+  if (periodSeconds === undefined || periodSeconds > MAX_ALARM_PERIOD) {
+    reject(`runs as rarely as every ${Duration.seconds(gap).toHumanString()}: with the ${timeoutSeconds} s function timeout and `
+      + `${DELIVERY_ALLOWANCE_SECONDS} s for delivery, one alarm period would need ${needed} s, more than the 7 days (604800 s) `
+      + 'CloudWatch allows', 'run the canary at least every 6 days (e.g. rate(1 day)), or leave schedule unset and run it yourself');
+  }
+  return { periodSeconds: periodSeconds!, longestGapSeconds: gap };
+}
+
+type Reject = (problem: string, fix: string) => never;
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const CRON_FIX = 'use numbers, names (JAN-DEC, SUN-SAT), *, ?, lists (a,b), ranges (a-b) and steps (*/n, a/n, a-b/n) in '
+  + 'cron(minutes hours day-of-month month day-of-week *)';
+
+/**
+ * The values a cron field matches (EventBridge syntax), or rejects it. `names` maps names to values (index + `offset`).
+ */
+function cronField(field: string, what: string, min: number, max: number, reject: Reject, names: string[] = [], offset = 0): Set<number> {
+  const value = (text: string): number => {
+    const index = names.indexOf(text.toUpperCase());
+    const n = index >= 0 ? index + offset : /^\d+$/.test(text) ? Number(text) : NaN;
+    if (Number.isNaN(n)) {
+      reject(`has '${text}' in ${what}, which this construct cannot analyse (L, W and # are not supported)`, CRON_FIX);
+    }
+    if (!(n >= min && n <= max)) {
+      reject(`has '${text}' in ${what}, outside ${min}-${max}`, CRON_FIX);
+    }
+    return n;
+  };
+  const values = new Set<number>();
+  for (const part of field.split(',')) {
+    const m = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(part);
+    if (!m) {
+      reject(`has '${part}' in ${what}, which this construct cannot analyse (L, W and # are not supported)`, CRON_FIX);
+    }
+    const [from, to] = m![1] === '*' ? [min, max] : m![1].split('-').map(value).concat(m![1].includes('-') ? [] : [NaN]);
+    const end = m![1] === '*' ? max : Number.isNaN(to) ? (m![2] ? max : from) : to;
+    const step = m![2] ? Number(m![2]) : 1;
+    if (step < 1 || end < from) {
+      reject(`has '${part}' in ${what}: ${step < 1 ? 'a step of 0' : 'a range that wraps around'}`, CRON_FIX);
+    }
+    for (let v = from; v <= end; v += step) {
+      values.add(v);
+    }
+  }
+  return values;
+}
+
+/**
+ * The longest gap, in seconds, between consecutive runs of a 6-field EventBridge cron expression (UTC), found by
+ * walking 8 years of days (two leap-year cycles); gives up (and rejects) above the 7-day alarm limit.
+ */
+function longestCronGap(body: string, reject: Reject): number {
+  const fields = body.trim().split(/\s+/);
+  if (fields.length !== 6) {
+    reject(`has ${fields.length} fields instead of 6`, CRON_FIX);
+  }
+  const [minuteField, hourField, dayField, monthField, weekDayField, yearField] = fields;
+  if (yearField !== '*') {
+    reject(`limits the years to '${yearField}': after the last run the alarm would stay in ALARM`, 'use * for the year');
+  }
+  if ((dayField === '?') === (weekDayField === '?')) {
+    reject('must have ? in exactly one of day-of-month and day-of-week (EventBridge rule)', 'e.g. cron(0 * * * ? *) or cron(0 8 ? * MON-FRI *)');
+  }
+  const minutes = [...cronField(minuteField, 'minutes', 0, 59, reject)];
+  const hours = [...cronField(hourField, 'hours', 0, 23, reject)];
+  const days = dayField === '?' ? undefined : cronField(dayField, 'day-of-month', 1, 31, reject);
+  const months = cronField(monthField, 'month', 1, 12, reject, MONTHS, 1);
+  const weekDays = weekDayField === '?' ? undefined : cronField(weekDayField, 'day-of-week', 1, 7, reject, WEEKDAYS, 1);
+
+  // Times of day (seconds after midnight) at which the schedule runs on a matching day, sorted.
+  const times = hours.flatMap((h) => minutes.map((m) => h * 3600 + m * 60)).sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) {
+    longest = Math.max(longest, times[i] - times[i - 1]);
+  }
+  const start = Date.UTC(2024, 0, 1) / 1000;
+  let previousDay: number | undefined;
+  for (let day = 0; day < 8 * 366; day++) {
+    const date = new Date((start + day * 86400) * 1000);
+    const matches = months.has(date.getUTCMonth() + 1)
+      && (days ? days.has(date.getUTCDate()) : weekDays!.has(date.getUTCDay() + 1));
+    if (!matches) {
+      continue;
+    }
+    if (previousDay !== undefined) {
+      longest = Math.max(longest, (day - previousDay) * 86400 - times[times.length - 1] + times[0]);
+    }
+    if (longest > MAX_ALARM_PERIOD) {
+      break;
+    }
+    previousDay = day;
+  }
+  if (previousDay === undefined) {
+    reject('never runs', 'check the day-of-month and month fields');
+  }
+  return longest;
 }
