@@ -59,3 +59,15 @@ export function dnsServerEndpoint(server: string): { ip: string; family: 4 | 6; 
   const port = /^(?:\[[^\]]+\]|[0-9.]+):(\d+)$/.exec(server)?.[1];
   return { ...address, port: port ? Number(port) : 53 };
 }
+
+/**
+ * An address written as `ip`, `ip:port` or `[ipv6]:port` (the probe CLI's `--connect`), or undefined when the text is
+ * none of these or the port is outside 1-65535. `port` is undefined when none is given.
+ */
+export function ipAndPort(text: string): { ip: string; port?: number } | undefined {
+  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(text) ?? /^([0-9.]+)(?::(\d+))?$/.exec(text) ?? /^([0-9a-fA-F:.]+)()$/.exec(text);
+  if (!m || net.isIP(m[1]) === 0) return undefined;
+  if (!m[2]) return { ip: m[1] };
+  const port = Number(m[2]);
+  return port >= 1 && port <= 65535 ? { ip: m[1], port } : undefined;
+}

@@ -85,7 +85,8 @@ function options(extra: Partial<ProbeOptions> = {}): ProbeOptions {
 const device = () => ({ certPem: pki.clientCertPem, keyPem: pki.clientKeyPem });
 
 function check(report: ProbeReport, step: ProbeCheck['step'], port?: number, address?: string): ProbeCheck {
-  const found = report.checks.find((c) => c.step === step && (port === undefined || c.port === port) && (address === undefined || c.address === address));
+  const found = report.checks.find((c) => c.step === step && (port === undefined || c.port === port)
+    && (address === undefined || c.address === address));
   if (!found) throw new Error(`no ${step} ${port ?? ''} check in ${JSON.stringify(report, undefined, 2)}`);
   return found;
 }
@@ -325,7 +326,7 @@ describe('every answer of every DNS server', () => {
       expect(dead.diagnosis).toMatch(/^8443 refused by 127\.0\.0\.2:/);
       expect(check(report, 'tls', 8443, '127.0.0.2')).toMatchObject({ ok: false, skipped: true });
       expect(report.ok).toBe(false);
-      expect(formatReport(report)).toMatch(/\ntcp +8443 +FAIL +\d+ +127\.0\.0\.2:\d+: ECONNREFUSED/);
+      expect(formatReport(report)).toMatch(/\ntcp +8443 +FAIL +\d+ +\[127\.0\.0\.2\] 127\.0\.0\.2:\d+: ECONNREFUSED/);
     }
   });
 
@@ -350,7 +351,7 @@ describe('every answer of every DNS server', () => {
         });
       }
       expect(check(report, 'tls', 8443, '127.0.0.1')).toMatchObject({ ok: true });
-      expect(formatReport(report)).toMatch(/\ntls +8443 +SKIP +- +skipped: no IPv6 route to ::ffff:127\.0\.0\.1/);
+      expect(formatReport(report)).toMatch(/\ntls +8443 +SKIP +- +\[::ffff:127\.0\.0\.1\] skipped: no IPv6 route to ::ffff:127\.0\.0\.1/);
     } finally {
       routes.ipv6 = original;
     }
