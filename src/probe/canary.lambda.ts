@@ -6,6 +6,7 @@
  * Defaults come from the PROBE_OPTIONS environment variable (JSON of the probe options, set by the construct); an
  * invocation may override host, ports, dnsServers, expectCidrs and timeoutMs.
  */
+import { diagnosesOf } from './format';
 import { ProbeOptions, ProbeReport, runProbe } from './probe';
 
 /** What an invocation may override. */
@@ -32,7 +33,12 @@ export async function handler(event: CanaryEvent | undefined): Promise<ProbeRepo
     ...(overrides.timeoutMs !== undefined ? { timeoutMs: overrides.timeoutMs } : {}),
   };
   const report = await runProbe(options);
+  const checks = report.checks.map((c) => `${c.step}${c.port ? `:${c.port}` : ''}${c.address && report.addresses.length > 1 ? `@${c.address}` : ''}`
+    + `=${c.skipped ? 'SKIP' : c.ok ? 'PASS' : 'FAIL'}`).join(' ');
+  const diagnoses = diagnosesOf(report);
   // Embedded metric format: CloudWatch Logs turns this line into the ProbeOk metric (no SDK call, no extra permission).
+  // `message` is the line a person reads (verdicts and diagnoses); `diagnoses` the same diagnoses as structured data
+  // for Logs Insights (`filter ProbeOk = 0 | fields diagnoses.0.diagnosis`).
   console.log(JSON.stringify({
     _aws: {
       Timestamp: Date.now(),
@@ -40,7 +46,16 @@ export async function handler(event: CanaryEvent | undefined): Promise<ProbeRepo
     },
     Host: options.host,
     [METRIC_NAME]: report.ok ? 1 : 0,
-    checks: report.checks.map((c) => `${c.step}${c.port ? `:${c.port}` : ''}=${c.skipped ? 'SKIP' : c.ok ? 'PASS' : 'FAIL'}`).join(' '),
+    message: `probe ${options.host} ${report.ok ? 'OK' : 'FAILED'}: ${checks}${diagnoses.length ? ` | ${diagnoses.join(' | ')}` : ''}`,
+    checks,
+    addresses: report.addresses,
+    diagnoses: report.checks.filter((c) => c.diagnosis).map((c) => ({
+      step: c.step,
+      ...(c.port === undefined ? {} : { port: c.port }),
+      ...(c.address === undefined ? {} : { address: c.address }),
+      diagnosis: c.diagnosis,
+    })),
+    warnings: report.warnings,
   }));
   return report;
 }

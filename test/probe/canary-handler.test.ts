@@ -2,7 +2,7 @@
  * The canary Lambda handler (src/probe/canary.lambda.ts) against the loopback test servers: it returns the probe report
  * and logs the ProbeOk metric in embedded metric format. Nothing leaves 127.0.0.0/8.
  */
-import { findBinary, IOT_HOST, makePki, Pki, Servers, TestServer } from './servers';
+import { findBinary, IOT_HOST, makePki, Pki, Servers, TestServer, TWO_ADDRESS_HOST } from './servers';
 import { handler } from '../../src/probe/canary.lambda';
 
 jest.setTimeout(30_000);
@@ -66,7 +66,8 @@ suite('canary handler (needs Debian openssl and dnsmasq-base)', () => {
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => `${c.step}${c.port ?? ''}:${c.ok}`)).toEqual(expect.arrayContaining(['dns:true', 'tcp443:true', 'tls443:true', 'mqtt443:true']));
     expect(broker.handshakes()).toBeGreaterThan(0);
-    expect(metric()).toMatchObject({ Host: IOT_HOST, ProbeOk: 1 });
+    expect(metric()).toMatchObject({ Host: IOT_HOST, ProbeOk: 1, diagnoses: [], message: expect.stringMatching(/^probe iot\.probe\.test OK: dns=PASS tcp:443=PASS/) });
+    expect(metric().message).not.toContain('|');
   });
 
   test('without a device certificate (the construct\'s canary): TLS passes once the server is verified and asks for one', async () => {
@@ -81,12 +82,31 @@ suite('canary handler (needs Debian openssl and dnsmasq-base)', () => {
     expect(report.ok).toBe(true);
   });
 
+  test('a dead endpoint address and a silent DNS server: both diagnoses in the log line, naming the address and the server', async () => {
+    const mute = await servers.startUdpCounter();
+    const report = await handler({ host: TWO_ADDRESS_HOST, dnsServers: [dnsServer, mute.server], timeoutMs: 800 });
+    expect(report.ok).toBe(false);
+    const line = metric();
+    expect(line.ProbeOk).toBe(0);
+    expect(line.checks).toContain('tcp:443@127.0.0.2=FAIL');
+    expect(line.message).toContain(`dns: DNS server ${mute.server} did not answer within 800 ms`);
+    expect(line.message).toContain('tcp 443 127.0.0.2: 443 refused by 127.0.0.2');
+    expect(line.diagnoses).toEqual(expect.arrayContaining([
+      { step: 'dns', diagnosis: expect.stringMatching(new RegExp(`^DNS server ${mute.server.replace(/\./g, '\\.')} did not answer`)) },
+      { step: 'tcp', port: 443, address: '127.0.0.2', diagnosis: expect.stringMatching(/^443 refused by 127\.0\.0\.2/) },
+    ]));
+  });
+
   test('an invocation may override the options: a public answer fails the probe, ProbeOk 0', async () => {
     const report = await handler({ host: 'public.probe.test' });
     expect(report.ok).toBe(false);
     const dns = report.checks.find((c) => c.step === 'dns')!;
     expect(dns.ok).toBe(false);
     expect(dns.diagnosis).toMatch(/public addresses/);
-    expect(metric()).toMatchObject({ Host: 'public.probe.test', ProbeOk: 0 });
+    const line = metric();
+    expect(line).toMatchObject({ Host: 'public.probe.test', ProbeOk: 0 });
+    // the diagnoses are in the line a person reads and as a structured field
+    expect(line.message).toMatch(/^probe public\.probe\.test FAILED: dns=FAIL .* \| dns: the name resolves to public addresses \(8\.8\.8\.8\)/);
+    expect(line.diagnoses).toEqual([{ step: 'dns', diagnosis: dns.diagnosis }]);
   });
 });
