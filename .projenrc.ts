@@ -64,6 +64,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     // property-based tests: random valid and invalid configurations of every construct
     'fast-check@^4',
+    // AWS's Guard rules (Control Tower proactive controls) over every synthesized template, offline
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     '@types/node@^20',
     'typescript@~5.9.0',
   ],
@@ -75,6 +77,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coverageReporters: ['text-summary', 'json-summary'],
       snapshotSerializers: ['<rootDir>/test/serializers/asset-hash-serializer.js'],
+      // with CDK_PRIVATE_IOT_TEMPLATES set (the test task does), every synthesized template is kept for lint:templates
+      setupFilesAfterEnv: ['<rootDir>/test/setup/capture-templates.ts'],
     },
   },
   eslintOptions: {
@@ -187,8 +191,18 @@ pkg.spawn(packageCheck); // packaging block above
 pkg.spawn(floor);
 pkg.spawn(codegen);
 
-// Test = unit tests (jest --ci) + lint (already spawned by projen) + integ snapshot check.
+// Test = unit tests (jest --ci) + lint (already spawned by projen) + integ snapshot check + AWS's template checks.
 project.testTask.spawn(integ);
+// jest keeps every template it synthesizes (test/setup/capture-templates.ts); lint:templates runs cfn-lint and the
+// Control Tower Guard rules over them and over the integ snapshots.
+const TEMPLATES_DIR = 'test-reports/templates';
+project.testTask.env('CDK_PRIVATE_IOT_TEMPLATES', TEMPLATES_DIR);
+project.testTask.prependExec(`rm -rf ${TEMPLATES_DIR}`);
+const lintTemplates = project.addTask('lint:templates', {
+  description: 'cfn-lint (no error, no W3037) and Guard (every finding fixed or acknowledged) over the templates the tests synthesized and the integ snapshots',
+  exec: `ts-node --transpile-only --project test/tsconfig.json scripts/lint-templates.ts ${TEMPLATES_DIR}`,
+});
+project.testTask.spawn(lintTemplates);
 
 // eslint's TypeScript project service looks for the nearest tsconfig.json: give the dev folders one that
 // extends the dev config (the root tsconfig.json is jsii's and covers src/ only).

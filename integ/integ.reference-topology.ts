@@ -14,6 +14,7 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { integApp, integEnv } from './integ-helpers';
 import { ConsumerAccountStack, IotAccountStack, IotConnectivityCanary, IotEndpointService, NetworkAccountStack } from '../src';
+import { acknowledgeGuard } from '../src/private/nag';
 
 const app = integApp();
 const env = integEnv(app, [IotEndpointService.DATA, IotEndpointService.CREDENTIALS, IotEndpointService.GREENGRASS]);
@@ -35,6 +36,8 @@ const iot = new IotAccountStack(app, 'CdkPrivateIotRefIot', {
   allowAnyConsumer: true,
 });
 iot.endpointService!.loadBalancer.loadBalancer.setAttribute('deletion_protection.enabled', 'false');
+acknowledgeGuard(iot.endpointService!.loadBalancer.loadBalancer, 'elbv2_deletion_protection_enabled_check',
+  'Integ test: deletion protection is turned off so that integ-runner can destroy the stack after the assertions.');
 const consumer = new ConsumerAccountStack(app, 'CdkPrivateIotRefConsumer', {
   env,
   vpcCidr: '10.96.0.0/16',

@@ -25,7 +25,8 @@ function endpointIn(stack: Stack, subnetType: ec2.SubnetType): PrivateIotDataEnd
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [
-      { name: 'front', subnetType, cidrMask: 24 },
+      // no public IPs on launch (Control Tower CT.EC2.PR.11): the load balancer's Elastic IPs are attached explicitly
+      { name: 'front', subnetType, cidrMask: 24, mapPublicIpOnLaunch: subnetType === ec2.SubnetType.PUBLIC ? false : undefined },
       { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
     ],
   });

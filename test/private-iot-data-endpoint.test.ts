@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import {
-  concreteApp, contextKey, createCall, envAgnosticStack, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf,
-  TEST_ACCOUNT, TEST_REGION, testStack, testVpc, TestVpcProps,
+  concreteApp, contextKey, createCall, envAgnosticStack, formatNagFindings, lambdaCount, LINT_SKIP_CONTEXT, nagFindings, resourcesOfType,
+  templateOf, TEST_ACCOUNT, TEST_REGION, testStack, testVpc, TestVpcProps,
 } from './fixtures';
 import { IotEndpointService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src';
 
@@ -806,7 +806,9 @@ describe('cdk-nag', () => {
   });
 
   test('a peer open to any address: a warning, and the security group findings are not acknowledged', () => {
-    const { stack, vpc } = setup(concreteApp(), { withFlowLog: true });
+    // Guard reports the open rule too (CT.EC2.PR.3): this template is the finding the test wants visible.
+    const app = concreteApp({}, { context: { [LINT_SKIP_CONTEXT]: 'endpoint open to any address on purpose (its findings must stay visible)' } });
+    const { stack, vpc } = setup(app, { withFlowLog: true });
     endpoint(stack, vpc, { peers: [ec2.Peer.anyIpv4(), ec2.Peer.ipv4(vpc.vpcCidrBlock)], dataEndpointAddress: DATA_ATS_HOST });
     Annotations.fromStack(stack).hasWarning('/TestStack/Endpoint', Match.stringLikeRegexp('cdk-private-iot:endpointOpenToAnywhere'));
     const findings = formatNagFindings(nagFindings(stack, { include: (path) => path.startsWith(`${stack.node.path}/Endpoint/`) }));

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { concreteApp, testStack, testVpc, thrown } from './fixtures';
+import { concreteApp, LINT_SKIP_CONTEXT, testStack, testVpc, thrown } from './fixtures';
 import { IotAccountStack, IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 import { CFN_MAX_TEMPLATE_BYTES, stackFigures } from '../src/private/stack-limits';
 
@@ -69,7 +69,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     userResources(fleetStack(lower).stack, 100);
     expect(thrown(() => lower.synth()).message).toMatch(/more than the 300 CloudFormation accepts/);
 
-    const off = concreteApp({}, { context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+    const off = concreteApp({}, { context: { '@aws-cdk/core:stackResourceLimit': 0, [LINT_SKIP_CONTEXT]: 'past 500 resources on purpose (check turned off)' } });
     const { stack } = fleetStack(off);
     userResources(stack, 300);
     expect(() => off.synth()).not.toThrow();
@@ -112,7 +112,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
   });
 
   test('a stack without constructs of ours is not checked by this library', () => {
-    const app = new App();
+    const app = new App({ context: { [LINT_SKIP_CONTEXT]: 'past 200 outputs on purpose (a stack without constructs of ours)' } });
     const stack = new Stack(app, 'Plain');
     for (let i = 0; i < 201; i++) {
       new CfnOutput(stack, `Out${i}`, { value: `${i}` });

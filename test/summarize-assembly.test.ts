@@ -10,6 +10,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { AssemblySummary, formatSummary, renderIntrinsic, StackSummary, summarizeAssembly } from '../scripts/summarize-assembly';
 
+// Isolated subnets only: the stacks pass AWS's Control Tower checks (no public IP on launch) like every test template.
+const ISOLATED = [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }];
+
 describe('renderIntrinsic', () => {
   test('literals', () => {
     expect(renderIntrinsic('abc')).toBe('abc');
@@ -71,7 +74,7 @@ describe('summarizeAssembly on a synthesized app', () => {
     const app = new App({ outdir });
 
     const stack = new Stack(app, 'IotStack', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: ISOLATED });
     const endpoint = new ec2.InterfaceVpcEndpoint(stack, 'IotData', {
       vpc,
       service: new ec2.InterfaceVpcEndpointService('com.amazonaws.eu-west-1.iot.data', 443),
@@ -114,7 +117,7 @@ describe('summarizeAssembly on a synthesized app', () => {
       },
     });
     new lambda.Function(stack, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => 1;'),
     });
@@ -124,7 +127,7 @@ describe('summarizeAssembly on a synthesized app', () => {
     // Environment-agnostic stack: the AWS service name becomes an Fn::Join with Ref AWS::Region.
     const agnostic = new Stack(app, 'Agnostic');
     new ec2.InterfaceVpcEndpoint(agnostic, 'Core', {
-      vpc: new ec2.Vpc(agnostic, 'Vpc', { maxAzs: 2, natGateways: 0 }),
+      vpc: new ec2.Vpc(agnostic, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: ISOLATED }),
       service: ec2.InterfaceVpcEndpointAwsService.IOT_CORE,
     });
     new CfnOutput(agnostic, 'Imported', { value: Fn.importValue('shared-zone-id') });
@@ -133,10 +136,10 @@ describe('summarizeAssembly on a synthesized app', () => {
     const edge = new Stack(new Stage(app, 'Edge', { env: { account: '210987654321', region: 'us-east-1' } }), 'Rules');
     const sg = new ec2.CfnSecurityGroup(edge, 'Sg', {
       groupDescription: 'rules',
-      vpcId: 'vpc-1234',
-      securityGroupIngress: [{ ipProtocol: 'udp', fromPort: 1024, toPort: 65535, cidrIpv6: '::/0' }],
+      vpcId: 'vpc-0123456789abcdef0',
+      securityGroupIngress: [{ ipProtocol: 'udp', fromPort: 1024, toPort: 65535, cidrIpv6: '2001:db8::/32' }],
     });
-    new ec2.CfnSecurityGroupIngress(edge, 'FromPrefixList', { groupId: sg.ref, ipProtocol: '-1', sourcePrefixListId: 'pl-0123abcd' });
+    new ec2.CfnSecurityGroupIngress(edge, 'FromPrefixList', { groupId: sg.ref, ipProtocol: 'tcp', fromPort: 443, toPort: 443, sourcePrefixListId: 'pl-0123abcd' });
 
     iotTemplate = app.synth().getStackByName('IotStack').template;
     summary = summarizeAssembly(outdir);
@@ -163,7 +166,7 @@ describe('summarizeAssembly on a synthesized app', () => {
     expect(iotStack.resourceCount).toBe(Object.keys(iotTemplate.Resources).length);
     const counts = Object.fromEntries(iotStack.resourceTypes.map(t => [t.type, t.count]));
     expect(counts).toMatchObject({
-      'AWS::EC2::Subnet': 4,
+      'AWS::EC2::Subnet': 2,
       'AWS::EC2::VPCEndpoint': 1,
       'AWS::EC2::SecurityGroup': 2,
       'AWS::EC2::SecurityGroupIngress': 1,
@@ -212,8 +215,8 @@ describe('summarizeAssembly on a synthesized app', () => {
       { securityGroup: endpointSg, definedIn: 'SecurityGroupIngress', protocol: 'tcp', ports: '8883', sourceKind: 'security-group', source: expect.stringMatching(/^Clients[0-9A-F]{8}$/) },
     ]);
     expect(stageStack.ingressRules).toEqual([
-      { securityGroup: 'Sg', definedIn: 'SecurityGroup', protocol: 'udp', ports: '1024-65535', sourceKind: 'cidr6', source: '::/0' },
-      { securityGroup: 'Sg', definedIn: 'SecurityGroupIngress', protocol: 'all', ports: 'all', sourceKind: 'prefix-list', source: 'pl-0123abcd' },
+      { securityGroup: 'Sg', definedIn: 'SecurityGroup', protocol: 'udp', ports: '1024-65535', sourceKind: 'cidr6', source: '2001:db8::/32' },
+      { securityGroup: 'Sg', definedIn: 'SecurityGroupIngress', protocol: 'tcp', ports: '443', sourceKind: 'prefix-list', source: 'pl-0123abcd' },
     ]);
   });
 
@@ -240,14 +243,14 @@ describe('summarizeAssembly on a synthesized app', () => {
     expect(lines).toContain('Stack Agnostic  (unknown-account/unknown-region)');
     expect(lines).toContain('Stack Edge-Rules  (210987654321/us-east-1)  [Edge/Rules]');
     expect(lines).toContain(`  Resources: ${iotStack.resourceCount}  Lambda functions: 1`);
-    expect(lines).toContain('      4  AWS::EC2::Subnet');
+    expect(lines).toContain('      2  AWS::EC2::Subnet');
     expect(lines).toEqual(expect.arrayContaining([
       expect.stringMatching(/^ {4}IotData[0-9A-F]{8} {2}false {8}2 {8}com\.amazonaws\.eu-west-1\.iot\.data$/),
       expect.stringMatching(/^ {4}Core[0-9A-F]{8} +true +2 +com\.amazonaws\.<AWS::Region>\.iot\.data$/),
       expect.stringMatching(/^ {4}Zone[0-9A-F]{8} {2}1 {5}iot\.example\.internal\. {2}A weighted x1, A weighted alias x1$/),
       expect.stringMatching(/^ {4}IotDataSecurityGroup[0-9A-F]{8} {2}tcp {4}8883 {3}security-group Clients[0-9A-F]{8}$/),
-      '    Sg              udp    1024-65535  cidr6 ::/0',
-      '    Sg              all    all         prefix-list pl-0123abcd',
+      '    Sg              udp    1024-65535  cidr6 2001:db8::/32',
+      '    Sg              tcp    443         prefix-list pl-0123abcd',
       '    DevicePolicy  iot:Connect,iot:Publish,iot:Subscribe  aws:SourceVpce,iot:Connection.Thing.ThingName,iot:Connection.Thing.IsAttached',
       '    BrokerUrl    mqtts://data.iot.example.internal:8883/<AWS::Region>',
     ]));

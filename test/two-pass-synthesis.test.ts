@@ -56,9 +56,10 @@ const US_EAST_1: FakeAccount = {
 /** A VpcContextResponse (what the CLI's vpc-provider writes into the context) with public and private subnets in 1a-1c. */
 function lookedUpVpc(vpcId = VPC_ID, privateGroup = 'Private', privateType = cxapi.VpcSubnetGroupType.PRIVATE): cxapi.VpcContextResponse {
   const subnet = (kind: string, suffix: string, i: number) => ({
-    subnetId: `subnet-${kind}${suffix}0123456789abc`,
+    // ids in AWS's format (17 hex digits), so the templates pass cfn-lint: 0e0 = public, 0f0 = private
+    subnetId: `subnet-${kind === 'pub' ? '0e0' : '0f0'}${suffix}0123456789abc`,
     availabilityZone: `${REGION}${suffix}`,
-    routeTableId: `rtb-${kind}${suffix}0123456789abc`,
+    routeTableId: `rtb-${kind === 'pub' ? '0e0' : '0f0'}${suffix}0123456789abc`,
     cidr: `10.0.${kind === 'pub' ? i : 10 + i}.0/24`,
   });
   return {
@@ -164,7 +165,7 @@ function isolatedVpc(stack: Stack, props: ec2.VpcProps): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', {
     natGateways: 0,
     subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
       { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
     ],
     ...props,
@@ -231,7 +232,7 @@ describe('PrivateIotDataEndpoint', () => {
     ].sort());
     expect(ourWarnings(first.stack)).toEqual([]);
     expect(endpointZones(template)).toEqual([[`${REGION}a`, `${REGION}c`], [`${REGION}a`, `${REGION}c`]]);
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: VPC_ID, SubnetIds: ['subnet-prva0123456789abc', 'subnet-prvc0123456789abc'] });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: VPC_ID, SubnetIds: ['subnet-0f0a0123456789abc', 'subnet-0f0c0123456789abc'] });
   });
 });
 
@@ -245,9 +246,9 @@ describe('named subnet groups of a looked-up VPC', () => {
     });
 
     expect(providers(first)).toContain(cxschema.ContextProvider.VPC_PROVIDER);
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: NAMED_GROUPS_VPC_ID, SubnetIds: ['subnet-prva0123456789abc', 'subnet-prvc0123456789abc'] });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: NAMED_GROUPS_VPC_ID, SubnetIds: ['subnet-0f0a0123456789abc', 'subnet-0f0c0123456789abc'] });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      SubnetMappings: ['a', 'b', 'c'].map((suffix, i) => ({ SubnetId: `subnet-pub${suffix}0123456789abc`, AllocationId: allocationIds[i] })),
+      SubnetMappings: ['a', 'b', 'c'].map((suffix, i) => ({ SubnetId: `subnet-0e0${suffix}0123456789abc`, AllocationId: allocationIds[i] })),
     });
   });
 
@@ -326,7 +327,7 @@ describe('IotEndpointServiceConsumer', () => {
       cxschema.ContextProvider.ENDPOINT_SERVICE_AVAILABILITY_ZONE_PROVIDER,
       cxschema.ContextProvider.VPC_PROVIDER,
     ].sort());
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: VPC_ID, SubnetIds: ['subnet-prvb0123456789abc', 'subnet-prvc0123456789abc'] });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcId: VPC_ID, SubnetIds: ['subnet-0f0b0123456789abc', 'subnet-0f0c0123456789abc'] });
   });
 });
 
@@ -342,7 +343,7 @@ describe('CrossAccountIotEndpointService', () => {
     ].sort());
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal',
-      SubnetMappings: [{ SubnetId: 'subnet-prva0123456789abc' }, { SubnetId: 'subnet-prvc0123456789abc' }],
+      SubnetMappings: [{ SubnetId: 'subnet-0f0a0123456789abc' }, { SubnetId: 'subnet-0f0c0123456789abc' }],
     });
     template.resourceCountIs('AWS::EC2::VPCEndpointService', 1);
   });
@@ -397,9 +398,9 @@ describe('StaticIpIotFrontDoor', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal',
       SubnetMappings: [
-        { SubnetId: 'subnet-prva0123456789abc', PrivateIPv4Address: '10.0.10.10' },
-        { SubnetId: 'subnet-prvb0123456789abc', PrivateIPv4Address: '10.0.11.10' },
-        { SubnetId: 'subnet-prvc0123456789abc', PrivateIPv4Address: '10.0.12.10' },
+        { SubnetId: 'subnet-0f0a0123456789abc', PrivateIPv4Address: '10.0.10.10' },
+        { SubnetId: 'subnet-0f0b0123456789abc', PrivateIPv4Address: '10.0.11.10' },
+        { SubnetId: 'subnet-0f0c0123456789abc', PrivateIPv4Address: '10.0.12.10' },
       ],
     });
   });

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { thrown } from './fixtures';
+import { testVpc, thrown } from './fixtures';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
 import { VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
 
@@ -139,7 +139,7 @@ describe('VpceOnlyIotPolicy defaults', () => {
 describe('environments and partitions', () => {
   test('env-agnostic stack with a real interface endpoint: Ref for the id, pseudo parameters in the ARNs', () => {
     const stack = newStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const vpc = testVpc(stack);
     const endpoint = vpc.addInterfaceEndpoint('IotData', {
       service: new ec2.InterfaceVpcEndpointService('com.amazonaws.eu-west-1.iot.data', 443),
       privateDnsEnabled: false,
@@ -188,7 +188,7 @@ describe('environments and partitions', () => {
 describe('network conditions', () => {
   test('endpoints: every data endpoint of every private endpoint, plus vpcEndpoints and ids, deduplicated', () => {
     const stack = newStack({ env: ENV });
-    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const vpc = testVpc(stack);
     const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 2);
     const policy = new VpceOnlyIotPolicy(stack, 'Policy', {
       endpoints: [iotEndpoint],
@@ -218,7 +218,7 @@ describe('network conditions', () => {
   ])('sourceVpcs, sourceVpcIds and sourceIpCidrs, %s', (_name, restrictEveryAction) => {
     test(`add aws:SourceVpc and IpAddress aws:VpcSourceIp to iot:Connect${restrictEveryAction ? ' and every other action' : ' only'}`, () => {
       const stack = newStack({ env: ENV });
-      const vpc = new ec2.Vpc(stack, 'Vpc');
+      const vpc = testVpc(stack);
       new VpceOnlyIotPolicy(stack, 'Policy', {
         vpcEndpointIds: [VPCE_A],
         sourceVpcs: [vpc],

@@ -12,7 +12,7 @@ import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
 import { MAX_MQTT_KEEP_ALIVE_SECONDS, NLB_TARGETS_PER_TARGET_GROUP, NLB_TARGETS_PER_ZONE } from '../private/limits';
 import { IotLookups } from '../private/lookups';
-import { acknowledge, acknowledgeIntrinsicPeers } from '../private/nag';
+import { acknowledge, acknowledgeGuard, acknowledgeIntrinsicPeers } from '../private/nag';
 import { namedOutput } from '../private/outputs';
 import { checkStackLimits } from '../private/stack-limits';
 import { validateIotPorts, validateQuota } from '../private/validation';
@@ -301,7 +301,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       this.targetGroups.push(targetGroup);
       this.listeners.push(listener);
     }
-    this.acknowledgeFindings(internetFacing, clientPeers);
+    this.acknowledgeFindings(internetFacing, crossZoneEnabled, props.deletionProtection ?? true, clientPeers);
     checkStackLimits(this, {
       prop: 'ports',
       detail: `ports [${this.ports.join(', ')}]: ${this.ports.length} listeners and target groups`,
@@ -491,19 +491,37 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
   }
 
   /** The load balancer's own findings that are by design, acknowledged with the reason. */
-  private acknowledgeFindings(internetFacing: boolean, clientPeers: ec2.IPeer[]): void {
+  private acknowledgeFindings(internetFacing: boolean, crossZoneEnabled: boolean, deletionProtection: boolean, clientPeers: ec2.IPeer[]): void {
     const noAccessLogs = 'Access logs of a Network Load Balancer exist only for TLS listeners; this front door passes TCP through so that mutual TLS ends at '
       + 'AWS IoT Core, which logs every connection itself (AWS IoT logging).';
     acknowledge(this.loadBalancer, ['AwsSolutions-ELB2', 'NIST.800.53.R5-ELBLoggingEnabled', 'HIPAA.Security-ELBLoggingEnabled', 'PCI.DSS.321-ELBLoggingEnabled']
       .map((id) => ({ id, reason: noAccessLogs })));
+    acknowledgeGuard(this.loadBalancer, 'elbv2_logging_enabled_check', `${noAccessLogs} (Elastic Load Balancing User Guide, "Access logs `
+      + 'for your Network Load Balancer": access logs are created only if the load balancer has a TLS listener.)');
+    if (!deletionProtection) {
+      acknowledgeGuard(this.loadBalancer, 'elbv2_deletion_protection_enabled_check', 'Deletion protection is off because the stack asked '
+        + 'for it (deletionProtection: false), e.g. for a test or a stack that is torn down often; the default is on.');
+    }
+    if (!crossZoneEnabled) {
+      acknowledgeGuard(this.loadBalancer, 'nlb_cross_zone_load_balancing_enabled_check', 'Cross-zone load balancing is off because the '
+        + 'stack asked for it (crossZoneEnabled: false), e.g. to avoid inter-zone data charges; each zone\'s address then reaches only the '
+        + 'endpoint interfaces in its own zone, which the construct checks.');
+    }
     const passThrough = 'The listener is TCP on purpose: a TLS listener with an ACM certificate would end the device\'s mutual TLS at the load balancer, '
       + 'and AWS IoT Core could no longer authenticate the device certificate; TLS stays end to end between device and AWS IoT Core.';
     for (const listener of this.listeners) {
       acknowledge(listener, ['NIST.800.53.R5-ELBv2ACMCertificateRequired', 'HIPAA.Security-ELBv2ACMCertificateRequired', 'PCI.DSS.321-ELBv2ACMCertificateRequired']
         .map((id) => ({ id, reason: passThrough })));
     }
-    if (internetFacing && clientPeers.some((p) => p.uniqueId === '0.0.0.0/0')) {
-      // The warning above already names the prop; cdk-nag's report stays unacknowledged on purpose.
+    const openToAnyone = clientPeers.some((p) => p.uniqueId === '0.0.0.0/0' || p.uniqueId === '::/0');
+    if (internetFacing && openToAnyone) {
+      // The warning above already names the prop; cdk-nag's report stays unacknowledged on purpose, so its users see it.
+      // Control Tower's controls get the reason: the front door exists for devices whose public addresses are unknown.
+      const reason = 'An internet-facing AWS IoT Core front door open to any address (clientPeers not narrowed, with a synth warning): '
+        + `devices reach it from public addresses that change, it passes only TCP ${this.ports.join('/')} to AWS IoT Core, and AWS IoT Core `
+        + 'authenticates every connection with the device\'s X.509 certificate (mutual TLS). Narrow clientPeers where the sites\' addresses are known.';
+      acknowledgeGuard(this.securityGroup, 'vpc_sg_open_only_to_authorized_ports_check', reason);
+      acknowledgeGuard(this.securityGroup, 'vpc_sg_restricted_common_ports_check', reason);
       return;
     }
     if (clientPeers.some((p) => Token.isUnresolved(p.uniqueId))) {

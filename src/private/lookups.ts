@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledge } from './nag';
+import { acknowledge, acknowledgeGuard } from './nag';
 
 /** Construct id of the stack-wide lookup helper. */
 const LOOKUPS_ID = 'CdkPrivateIotLookups';
@@ -35,6 +35,9 @@ export class IotLookups extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeGuard(this.logGroup, 'cloudwatch_log_group_encrypted_check',
+      'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames, which are not secret; '
+      + 'CloudWatch Logs encrypts them at rest with a service key (a customer-managed KMS key would cost a key per stack for no secret).');
     acknowledge(this.logGroup, [
       {
         id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
@@ -178,6 +181,8 @@ export class IotLookups extends Construct {
         { id: 'AwsSolutions-IAM4', reason: `${purpose}; AWSLambdaBasicExecutionRole only lets it write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
       ]);
     }
+    acknowledgeGuard(fn, 'lambda_inside_vpc_check', `${purpose}; it calls regional AWS APIs (EC2, IoT, Route 53) only, and placing it `
+      + 'in a VPC without internet access would need more interface endpoints just for deployment.');
     acknowledge(fn, [
       { id: 'AwsSolutions-L1', reason: 'The runtime is chosen by aws-cdk-lib for its AwsCustomResource function (the latest Node.js it supports), not by this library.' },
       { id: 'NIST.800.53.R5-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment, so a reserved concurrency would only add a quota to manage.` },

@@ -66,3 +66,24 @@ export function acknowledgeIntrinsicPeers(securityGroup: IConstruct, ports: numb
     ]),
   ]);
 }
+
+/**
+ * Acknowledges a finding of AWS Control Tower's proactive controls (Guard rules, as run by
+ * `@cdklabs/cdk-validator-cfnguard`) on the CloudFormation resource of `scope`: the rule name goes into
+ * `Metadata.guard.SuppressedRules` (cfn-guard's convention) and the reason into `Metadata.guard.Reasons`, which
+ * scripts/lint-templates.ts requires for every suppressed finding.
+ *
+ * @param rule the Guard rule name, e.g. `cloudwatch_log_group_encrypted_check`
+ * @param reason why the control does not apply to this resource: specific, never generic
+ */
+export function acknowledgeGuard(scope: IConstruct, rule: string, reason: string): void {
+  const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) {
+    return;
+  }
+  const existing = resource.getMetadata('guard') as { SuppressedRules?: string[]; Reasons?: Record<string, string> } | undefined;
+  resource.addMetadata('guard', {
+    SuppressedRules: [...new Set([...(existing?.SuppressedRules ?? []), rule])],
+    Reasons: { ...(existing?.Reasons ?? {}), [rule]: reason },
+  });
+}

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { CanaryFunction } from './canary-function';
 import { invalidProp } from '../private/errors';
 import { dnsServerEndpoint, isCidrBlock } from '../private/formats';
-import { acknowledge } from '../private/nag';
+import { acknowledge, acknowledgeGuard } from '../private/nag';
 import { validateIotPorts } from '../private/validation';
 
 /** Namespace and name of the metric the canary writes (embedded metric format). */
@@ -207,16 +207,20 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
       if (props.alarmAction) {
         this.alarm.addAlarmAction(props.alarmAction);
       } else {
+        const noAction = 'No alarmAction was given: the alarm reports a failing private path in CloudWatch; pass alarmAction (e.g. an SNS topic) to be notified.';
         acknowledge(this.alarm, ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction', 'PCI.DSS.321-CloudWatchAlarmAction'].map((ruleId) => ({
           id: ruleId,
-          reason: 'No alarmAction was given: the alarm reports a failing private path in CloudWatch; pass alarmAction (e.g. an SNS topic) to be notified.',
+          reason: noAction,
         })));
+        acknowledgeGuard(this.alarm, 'cloudwatch_alarm_action_check', noAction);
       }
     }
     this.acknowledgeFindings();
   }
 
   private acknowledgeFindings(): void {
+    acknowledgeGuard(this.function, 'lambda_inside_vpc_check', 'The canary runs in the VPC (VpcConfig with its subnets and security '
+      + 'group); the control does not recognise subnet ids that are imports of another stack\'s outputs and reports it anyway.');
     const what = 'The connectivity canary runs the probe for a few seconds per invocation';
     if (this.function.role) {
       acknowledge(this.function.role!, [{
@@ -238,6 +242,8 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
         reason: `${what} at most once per schedule period; reserving concurrency would fail to deploy in accounts with a low concurrency quota.`,
       })),
     ]);
+    acknowledgeGuard(this.logGroup, 'cloudwatch_log_group_encrypted_check',
+      'The canary logs probe verdicts, hostnames and private addresses only (no device data or credentials); CloudWatch Logs encrypts them with a service key.');
     for (const ruleId of ['NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'HIPAA.Security-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted']) {
       acknowledge(this.logGroup, [{
         id: ruleId,

@@ -193,7 +193,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   }
 
   if (s.cert === undefined || s.key === undefined) {
-    checks.push(notApplicable('mqtt', 'skipped: no client certificate (give certPem and keyPem to test MQTT)'));
+    checks.push(notApplicable('mqtt', 'skipped: no client certificate (give the device certificate and key, --cert/--key, to test MQTT)'));
   } else {
     const mqttPorts = [8883, 443].filter((p) => s.ports.includes(p));
     const passed = (p: number) => checks.find((c) => c.step === 'tls' && c.port === p && c.ok && !c.skipped);
@@ -551,7 +551,7 @@ function checkTcp(address: string, port: number, s: Settings): Promise<Outcome> 
       let diagnosis: string;
       if (code === 'ECONNREFUSED') {
         diagnosis = `${port} refused by ${address}: nothing listens there on ${port}; the address is not the VPC endpoint's ENI `
-          + '(stale DNS record or wrong connectAddress), the load balancer has no listener for this port, or a firewall rejects it';
+          + '(stale DNS record or wrong --connect address), the load balancer has no listener for this port, or a firewall rejects it';
       } else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
         diagnosis = `no route to ${address}: add routes from this network to the VPC (Transit Gateway, VPN, Direct Connect) and back`;
       } else if (code === 'ECONNRESET') {
@@ -726,7 +726,7 @@ function tlsErrorOutcome(e: unknown, port: number, s: Settings, data: Record<str
     };
   }
   if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || /certificate required|handshake failure/i.test(message) && !s.cert) {
-    diagnosis = `the server on ${port} requires a client certificate: give the device certificate and key (certPem / keyPem)`;
+    diagnosis = `the server on ${port} requires a client certificate: give the device certificate and key (--cert/--key)`;
   } else if (/ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|CERTIFICATE_EXPIRED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|DECRYPT_ERROR)/.test(code)) {
     diagnosis = `the server rejected the client certificate (${code}): register and activate it in AWS IoT (or register its CA), `
       + 'and use the private key that belongs to it';

@@ -6,6 +6,7 @@ import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
 import { acknowledgeTopologyVpc, attachToTransitGateway } from './network';
 import { invalidProp } from '../private/errors';
+import { acknowledgeGuard } from '../private/nag';
 import { checkAccountId, checkIpv4Cidrs } from '../private/validation';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
 import { IotZoneProfileAssociation } from '../sharing/iot-zone-profile';
@@ -136,6 +137,10 @@ export class NetworkAccountStack extends Stack {
       defaultRouteTablePropagation: 'enable',
       dnsSupport: 'enable',
     });
+    acknowledgeGuard(this.transitGateway, 'ec2_transit_gateway_auto_vpc_attach_disabled_check',
+      'Auto-accept admits attachments only from accounts the gateway is shared with: the RAM share names exactly the IoT account, '
+      + 'inside the same AWS Organization (allowExternalPrincipals false), or none in the one-account mode; it spares a manual '
+      + 'cross-account acceptance step per deployment.');
     if (!sameAccount) {
       new ram.CfnResourceShare(this, 'TransitGatewayShare', {
         name: `${this.stackName}-transit-gateway`,

@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IOT_ENDPOINT_PORTS } from '../private/limits';
-import { acknowledge } from '../private/nag';
+import { acknowledge, acknowledgeGuard } from '../private/nag';
 
 /**
  * A network ACL for subnets that hold AWS IoT Core endpoints (and load balancers in front of them): inbound only the
@@ -74,6 +74,8 @@ export function acknowledgeTopologyVpc(vpc: ec2.Vpc): void {
   }
   const logGroup = flowLog.node.tryFindChild('LogGroup');
   if (logGroup) {
+    acknowledgeGuard(logGroup, 'cloudwatch_log_group_encrypted_check',
+      'VPC flow logs hold connection metadata (addresses, ports, bytes), no payload; CloudWatch Logs encrypts them with a service key.');
     acknowledge(logGroup, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
       id: `${pack}-CloudWatchLogGroupEncrypted`,
       reason: 'VPC flow logs hold connection metadata (addresses, ports, bytes), no payload; CloudWatch Logs encrypts them with a service key.',
