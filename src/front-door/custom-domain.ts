@@ -184,19 +184,17 @@ export function validateCustomDomain(scope: IConstruct, options: IotCustomDomain
  * stack never collide on it. See `IotCustomDomainOptions` for which changes replace the configuration.
  *
  * @example
+ * import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
  * import { IotCustomDomain } from 'cdk-private-iot';
  *
  * declare const zone: route53.IHostedZone;
  * declare const frontDoor: StaticIpIotFrontDoor;
  * // A second name next to the front door's own custom domain, e.g. to move devices to a new certificate without an outage.
  * const domain = new IotCustomDomain(this, 'NewDomain', { domainName: 'mqtt2.example.com', hostedZone: zone });
- * const loadBalancer = frontDoor.loadBalancer;
  * new route53.ARecord(this, 'NewDomainRecord', {
  *   zone,
  *   recordName: `${domain.domainName}.`,
- *   target: route53.RecordTarget.fromAlias({
- *     bind: () => ({ dnsName: loadBalancer.loadBalancerDnsName, hostedZoneId: loadBalancer.loadBalancerCanonicalHostedZoneId }),
- *   }),
+ *   target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(frontDoor.loadBalancer)),
  * });
  */
 export class IotCustomDomain extends Construct {
