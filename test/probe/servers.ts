@@ -263,10 +263,7 @@ export class Servers {
       authorizeSubscribe: (_client, sub, callback) => callback(null, sub.topic.startsWith(`${DENIED_TOPIC_PREFIX}/`) ? null : sub),
     });
     const server = tls.createServer({
-      key: pki.serverKeyPem,
-      cert: pki.serverCertPem,
-      ca: pki.caPem,
-      requestCert: true,
+      ...serverTlsOptions(pki),
       rejectUnauthorized: true,
       ALPNProtocols: ['x-amzn-mqtt-ca'],
     }, (socket) => broker.handle(socket));
@@ -278,10 +275,7 @@ export class Servers {
   /** A TLS server that completes handshakes and says nothing; `alpn` undefined = it negotiates no ALPN. */
   async startTls(pki: Pki, alpn?: string[]): Promise<TestServer> {
     const server = tls.createServer({
-      key: pki.serverKeyPem,
-      cert: pki.serverCertPem,
-      ca: pki.caPem,
-      requestCert: true,
+      ...serverTlsOptions(pki),
       rejectUnauthorized: false,
       ALPNProtocols: alpn,
     }, (socket) => socket.on('error', () => undefined));
@@ -294,10 +288,7 @@ export class Servers {
    */
   async startTlsRequiringClientCert(pki: Pki, version: 'TLSv1.2' | 'TLSv1.3'): Promise<TestServer> {
     const server = tls.createServer({
-      key: pki.serverKeyPem,
-      cert: pki.serverCertPem,
-      ca: pki.caPem,
-      requestCert: true,
+      ...serverTlsOptions(pki),
       rejectUnauthorized: true,
       minVersion: version,
       maxVersion: version,
@@ -371,4 +362,9 @@ export interface TestServer {
   tcpConnections(): number;
   /** TLS handshakes completed so far (TLS servers). */
   handshakes(): number;
+}
+
+/** The test server's certificate and key, trusting the test CA for client certificates, which it requests. */
+function serverTlsOptions(pki: Pki): tls.TlsOptions {
+  return { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caPem, requestCert: true };
 }
