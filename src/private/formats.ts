@@ -71,3 +71,39 @@ export function ipAndPort(text: string): { ip: string; port?: number } | undefin
   const port = Number(m[2]);
   return port >= 1 && port <= 65535 ? { ip: m[1], port } : undefined;
 }
+
+/** An AWS region name, e.g. `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`. */
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+/** A Transit Gateway id, e.g. `tgw-0123456789abcdef0`. */
+export const TRANSIT_GATEWAY_ID = /^tgw-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+/** A Direct Connect gateway id (a UUID), e.g. `5f294f92-bafb-4011-916d-9b0bexample`. */
+export const DIRECT_CONNECT_GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-z]{12}$/;
+
+/** The IPv4 address as a 32-bit unsigned number. */
+export function ipv4ToNumber(ip: string): number {
+  return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** The first and last address of an IPv4 CIDR block, as numbers. */
+export function ipv4Range(cidr: string): { first: number; last: number } {
+  const [ip, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const first = Math.floor(ipv4ToNumber(ip) / size) * size;
+  return { first, last: first + size - 1 };
+}
+
+/** Whether IPv4 CIDR `outer` contains all of IPv4 CIDR (or address) `inner`. */
+export function ipv4CidrContains(outer: string, inner: string): boolean {
+  const o = ipv4Range(outer);
+  const i = ipv4Range(inner.includes('/') ? inner : `${inner}/32`);
+  return o.first <= i.first && i.last <= o.last;
+}
+
+/** Whether two IPv4 CIDR blocks share at least one address. */
+export function ipv4CidrsOverlap(a: string, b: string): boolean {
+  const x = ipv4Range(a);
+  const y = ipv4Range(b);
+  return x.first <= y.last && y.first <= x.last;
+}

@@ -1,7 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { invalidProp } from './errors';
-import { ACCOUNT_ID, isIpv4CidrBlock } from './formats';
+import { ACCOUNT_ID, REGION, TRANSIT_GATEWAY_ID, ipv4CidrsOverlap, isIpv4CidrBlock } from './formats';
 import { IOT_ENDPOINT_PORTS } from './limits';
 
 // The patterns, CIDR and DNS server checks are dependency-free (the probe CLI and the canary Lambda use them too):
@@ -54,5 +54,38 @@ export function checkIpv4Cidrs(scope: IConstruct, prop: string, cidrs: string[],
 export function checkAccountId(scope: IConstruct, prop: string, account: string): void {
   if (!Token.isUnresolved(account) && !ACCOUNT_ID.test(account)) {
     invalidProp(scope, prop, `'${account}' is not an AWS account id`, 'use the 12-digit id, e.g. 111111111111');
+  }
+}
+
+/** Checks a Transit Gateway id prop (`tgw-` and 8 or 17 hex digits). Tokens pass unchecked. */
+export function checkTransitGatewayId(scope: IConstruct, prop: string, id: string): void {
+  if (!Token.isUnresolved(id) && !TRANSIT_GATEWAY_ID.test(id)) {
+    invalidProp(scope, prop, `'${id}' is not a Transit Gateway id`, 'use the TransitGatewayId output of the network account, e.g. tgw-0123456789abcdef0');
+  }
+}
+
+/**
+ * Checks the region of the stack that contains `scope` (aws-cdk-lib accepts `eu-west1`, which fails only at
+ * deployment, or builds endpoint service names no region offers). Env-agnostic stacks pass unchecked.
+ */
+export function checkStackRegion(scope: IConstruct): void {
+  const region = Stack.of(scope).region;
+  if (!Token.isUnresolved(region) && !REGION.test(region)) {
+    invalidProp(Stack.of(scope), 'env.region', `'${region}' is not an AWS region name`, 'use a region such as eu-west-1 or us-east-1');
+  }
+}
+
+/**
+ * Checks that no CIDR of `a` overlaps a CIDR of `b` (e.g. a device network inside the gatekeeper VPC, which routes
+ * could never tell apart). Tokens pass unchecked.
+ */
+export function checkCidrsDisjoint(scope: IConstruct, propA: string, a: string[], propB: string, b: string[]): void {
+  for (const x of a.filter((c) => !Token.isUnresolved(c) && isIpv4CidrBlock(c))) {
+    for (const y of b.filter((c) => !Token.isUnresolved(c) && isIpv4CidrBlock(c))) {
+      if (ipv4CidrsOverlap(x, y)) {
+        invalidProp(scope, propA, `${x} overlaps ${propB} ${y}, so routes and network ACLs could not tell the two networks apart`,
+          `give ${propA} and ${propB} address ranges that do not overlap`);
+      }
+    }
   }
 }
