@@ -61,6 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3',
     // tests run aws-cdk-lib's AwsCustomResource handler against mocked AWS SDK v3 clients
     '@aws-sdk/client-route-53@^3',
+    '@aws-sdk/client-direct-connect@^3',
     'aws-sdk-client-mock@^4',
     // property-based tests: random valid and invalid configurations of every construct
     'fast-check@^4',
