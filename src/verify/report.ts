@@ -1,0 +1,85 @@
+/**
+ * Text forms of a verification: a table of flows and verdicts, and the reasons of the failures.
+ *
+ * DEPENDENCY-FREE (node builtins only).
+ */
+import { Verdict } from './evaluate';
+import { VerifyResult } from './verify';
+
+/** One line per flow (ports folded), then one paragraph per unexpected verdict. */
+export function formatVerification(result: VerifyResult, options: { width?: number; verbose?: boolean } = {}): string {
+  const width = options.width ?? 118;
+  const rows = foldPorts(result.verdicts);
+  const lines: string[] = [];
+  const head = ['verdict', 'flow', 'host', 'ports'];
+  const table = rows.map((r) => [
+    r.ok ? (r.reachable ? 'PASS' : 'PASS (blocked)') : (r.reachable ? 'FAIL (open)' : 'FAIL'),
+    `${r.flow}`,
+    shorten(r.host, 44),
+    r.ports.join(','),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const fit = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd().slice(0, width);
+  lines.push(fit(head));
+  table.forEach((row) => lines.push(fit(row)));
+  const failed = rows.filter((r) => !r.ok);
+  const passed = rows.length - failed.length;
+  lines.push(`${passed} of ${rows.length} flows as declared${failed.length ? `; ${failed.length} not` : ''} (${result.verdicts.length} flow-port checks)`);
+  for (const r of failed) {
+    lines.push('');
+    lines.push(wrap(`FAIL ${r.flow} (${r.source} -> ${r.host}:${r.ports.join(',')}): expected ${r.expect}, ${r.reachable ? 'reachable' : 'blocked'}`, width));
+    if (!r.reachable) {
+      lines.push(wrap(`  blocked by: ${r.blockedBy ?? '(nothing in the assembly)'}`, width));
+      lines.push(wrap(`  why: ${r.reason}`, width));
+      lines.push(wrap(`  fix: ${r.fix}`, width));
+    } else {
+      lines.push(wrap(`  resolved by ${r.resolvedBy}; answered by ${r.answeredBy}`, width));
+    }
+  }
+  if (options.verbose) {
+    for (const v of result.verdicts) {
+      lines.push('', `${v.flow} :${v.port}`);
+      v.steps.forEach((s) => lines.push(wrap(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.check}: ${s.detail}${s.rule ? ` [${s.rule}]` : ''}`, width)));
+    }
+  }
+  for (const note of result.notes) lines.push(wrap(`note: ${note}`, width));
+  return lines.join('\n');
+}
+
+interface Row extends Omit<Verdict, 'port' | 'steps'> { readonly ports: number[] }
+
+/** Verdicts of the same flow with the same outcome and reason, on one row. */
+export function foldPorts(verdicts: Verdict[]): Row[] {
+  const rows: Row[] = [];
+  for (const v of verdicts) {
+    const same = rows.find((r) => r.flow === v.flow && r.ok === v.ok && r.reachable === v.reachable && r.blockedBy === v.blockedBy);
+    if (same) {
+      same.ports.push(v.port);
+    } else {
+      const { port, steps, ...rest } = v;
+      rows.push({ ...rest, ports: [port] });
+    }
+  }
+  return rows;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+function wrap(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const lead = /^\s*/.exec(text)![0];
+  const out: string[] = [];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    if (line.trim() && (line + ' ' + word).length > width) {
+      out.push(line);
+      line = `${lead}    ${word}`;
+    } else {
+      line = line.trim() ? `${line} ${word}` : `${line}${word}`;
+    }
+  }
+  out.push(line);
+  return out.join('\n');
+}
