@@ -5,3 +5,4 @@ export * from './sharing';
 export * from './policy';
 export * from './probe';
 export * from './topology';
+export * from './verify';

@@ -9,8 +9,10 @@ import { parseArgs } from 'util';
 import { formatReport, ProbeJsonError, ProbeJsonOutput } from './format';
 import { liveClientIdWarning, pemProblem, PROBE_SCHEMA_VERSION, ProbeConfigError, ProbeOptions, runProbe } from './probe';
 import { ipAndPort } from '../private/formats';
+import { verifyMain } from '../verify/cli';
 
 const USAGE = `Usage: cdk-private-iot probe --host <iot hostname> [options]
+       cdk-private-iot verify [cdk.out] [options]   (reachability from the synthesized templates: verify --help)
 
 Checks, in order: DNS (private answers; each --dns server on its own), TCP per port and per answered address (A and
 AAAA), TLS per port and address (SNI = host, certificate chain and hostname, ALPN x-amzn-mqtt-ca on 443), and with
@@ -78,6 +80,9 @@ export function packageVersion(): { name: string; version: string } {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code; output goes to the given writers. */
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  if (argv[0] === 'verify') {
+    return verifyMain(argv.slice(1), out, err);
+  }
   const args = argv[0] === 'probe' ? argv.slice(1) : argv;
   const json = args.includes('--json');
   const print = (doc: ProbeJsonOutput) => out(`${JSON.stringify(doc, undefined, 2)}\n`);
