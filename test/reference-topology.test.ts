@@ -60,9 +60,40 @@ describe.each([
       .map((r: any) => r.Properties).filter((p) => !p.Egress);
     expect(new Set(inbound.map((p) => `${p.PortRange.From}-${p.PortRange.To}`))).toEqual(new Set(['443-443', '8443-8443', '8883-8883', '1024-65535']));
     expect(inbound.filter((p) => p.PortRange.From === 1024).map((p) => p.CidrBlock)).toEqual(['10.10.0.0/16']);
+    // The consumers' PrivateLink connections reach the endpoint service's load balancer from the consumer VPCs: with no
+    // consumerCidrs given, the RFC 1918 ranges are admitted on the IoT ports, and they cover the gatekeeper and device
+    // CIDRs (no rules of their own); the on-premises CIDR keeps its rules (and their numbers, 170-190).
+    const iotRules = inbound.filter((p) => p.PortRange.From !== 1024).map((p) => `${p.CidrBlock} ${p.PortRange.From} #${p.RuleNumber}`).sort();
+    expect(iotRules).toEqual([
+      '10.0.0.0/8 443 #210', '10.0.0.0/8 8443 #220', '10.0.0.0/8 8883 #230', '172.16.0.0/12 443 #240', '172.16.0.0/12 8443 #250', '172.16.0.0/12 8883 #260',
+      '192.168.0.0/16 443 #170', '192.168.0.0/16 8443 #180', '192.168.0.0/16 8883 #190',
+    ]);
+    const outbound = Object.values(iot.findResources('AWS::EC2::NetworkAclEntry')).map((r: any) => r.Properties).filter((p) => p.Egress);
+    expect(outbound.filter((p) => p.PortRange.From === 1024).map((p) => p.CidrBlock).sort()).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
     iot.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: PLACEHOLDERS.transitGatewayId });
     // one route per endpoint subnet and destination (device + on-premises)
     expect(Object.values(iot.findResources('AWS::EC2::Route')).filter((r: any) => r.Properties.TransitGatewayId).length).toBe(azs * 2);
+  });
+
+  test('Greengrass core devices in the device VPC and on premises: S3 interface endpoint, service zones in the Route 53 Profile', () => {
+    const iot = Template.fromStack(topology.iot);
+    iot.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-west-1.s3', VpcEndpointType: 'Interface', PrivateDnsEnabled: false });
+    iot.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: Match.anyValue(), VpcEndpointType: 'Gateway' });
+    const zones = iot.findResources('AWS::Route53::HostedZone');
+    const zoneIdOf = (name: string) => Object.keys(zones).find((id) => zones[id].Properties.Name === name)!;
+    const shared = Object.values(iot.findResources('AWS::Route53Profiles::ProfileResourceAssociation')).map((a: any) => JSON.stringify(a.Properties.ResourceArn));
+    for (const name of [PLACEHOLDERS.dataEndpointAddress, PLACEHOLDERS.credentialsEndpointAddress, 'greengrass.eu-west-1.amazonaws.com',
+      'logs.eu-west-1.amazonaws.com', 's3.eu-west-1.amazonaws.com']) {
+      const id = zoneIdOf(`${name}.`);
+      expect({ name, shared: shared.some((arn) => arn.includes(`{"Ref":"${id}"}`)) }).toEqual({ name, shared: true });
+    }
+    expect(shared).toHaveLength(5);
+    const nucleus = iot.toJSON().Outputs.GreengrassNucleusConfiguration;
+    expect(nucleus.Description).toMatch(/device VPC .* on premises/);
+    expect(JSON.parse(nucleus.Value)).toMatchObject({
+      iotDataEndpoint: PLACEHOLDERS.dataEndpointAddress,
+      iotCredEndpoint: PLACEHOLDERS.credentialsEndpointAddress,
+    });
   });
 
   test('cdk-nag (AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1): no unacknowledged finding in any stack', () => {
@@ -116,6 +147,13 @@ describe('reference topology in one account (the integ test\'s layout)', () => {
     const [zone] = Object.values(iotTemplate.findResources('AWS::Route53::HostedZone'))
       .filter((z: any) => z.Properties.Name === `${PLACEHOLDERS.dataEndpointAddress}.`) as any[];
     expect(zone.Properties.VPCs).toHaveLength(2);
+    // the device VPC resolves the Greengrass service names to the gatekeeper VPC's endpoints too
+    for (const service of ['greengrass', 'logs', 's3']) {
+      iotTemplate.hasResourceProperties('AWS::Route53::HostedZone', {
+        Name: `${service}.eu-west-1.amazonaws.com.`,
+        VPCs: [Match.objectLike({ VPCId: iot.resolve(iot.gatekeeperVpc.vpcId) }), Match.objectLike({ VPCId: Match.objectLike({ 'Fn::ImportValue': Match.anyValue() }) })],
+      });
+    }
     iotTemplate.hasResourceProperties('AWS::EC2::VPCEndpointServicePermissions', { AllowedPrincipals: ['*'] });
     iotTemplate.hasResourceProperties('AWS::EC2::VPCEndpointService', { AcceptanceRequired: true });
   });

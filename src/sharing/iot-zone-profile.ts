@@ -11,7 +11,12 @@ import { ACCOUNT_ID } from '../private/validation';
  * Properties of an `IotZoneProfile`.
  */
 export interface IotZoneProfileProps {
-  /** The private hosted zones to share (e.g. `IotPrivateHostedZone.dataZone` and `credentialsZone`). */
+  /**
+   * The private hosted zones to share (e.g. `IotPrivateHostedZone.dataZone` and `credentialsZone`, and zones named
+   * after AWS service hostnames such as `greengrass.<region>.amazonaws.com` that point at interface endpoints). Each
+   * zone is one profile resource association (`Zone1`, `Zone2`, ... in this order: append new zones at the end, so the
+   * associations of the others keep their ids).
+   */
   readonly zones: route53.IHostedZone[];
 
   /**
@@ -92,8 +97,9 @@ export class IotZoneProfile extends Construct {
     this.profile = new route53profiles.CfnProfile(this, 'Resource', { name });
     this.profileId = this.profile.attrId;
     props.zones.forEach((zone, i) => {
+      const suffix = `-zone${i + 1}`; // association names are at most 64 characters
       new route53profiles.CfnProfileResourceAssociation(this, `Zone${i + 1}`, {
-        name: `${name.slice(0, 58)}-zone${i + 1}`,
+        name: `${name.slice(0, 64 - suffix.length)}${suffix}`,
         profileId: this.profile.attrId,
         resourceArn: zone.hostedZoneArn,
       });

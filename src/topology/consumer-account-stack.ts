@@ -2,7 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { acknowledgeTopologyVpc } from './network';
-import { checkIpv4Cidrs } from '../private/validation';
+import { checkIpv4Cidrs, checkStackRegion } from '../private/validation';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
 import { IotEndpointServiceConsumer } from '../sharing/iot-endpoint-service-consumer';
 
@@ -52,6 +52,7 @@ export class ConsumerAccountStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ConsumerAccountStackProps) {
     super(scope, id, props);
+    checkStackRegion(this);
     checkIpv4Cidrs(this, 'vpcCidr', [props.vpcCidr], '10.30.0.0/16');
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.vpcCidr),
