@@ -383,6 +383,85 @@ describe('VPC associations', () => {
   });
 });
 
+describe('one private zone of a name per VPC (Route 53: ConflictingDomainExists)', () => {
+  const OTHER_ATS_HOST = 'b2c3d4e5f6g7h8-ats.iot.eu-west-1.amazonaws.com';
+  const DEVICE_VPC_ID = 'vpc-0111111111111111a';
+  const conflict = (zone: string, other: string, vpc: string, name: string) => new RegExp(`IotPrivateHostedZone '${zone}': vpcs? associates a private zone `
+    + `named ${name.replace(/[.()]/g, '\\$&')} with VPC '${vpc}'.*which IotPrivateHostedZone '${other}' associates a zone of the same name with already.*`
+    + 'ConflictingDomainExists.*associate the VPC with only one of the two zones');
+
+  test('a second zone of the same name on the same VPC: an error naming both zones, the name and the VPC, and nothing added', () => {
+    const { stack, endpoint } = setup();
+    hostedZone(stack, endpoint, {}, 'ZoneA');
+    expectRejected(stack, () => hostedZone(stack, endpoint, {}, 'ZoneB'), conflict('TestStack/ZoneB', 'TestStack/ZoneA', 'TestStack/Vpc', `'${DATA_ATS_HOST}'`));
+  });
+
+  test('the same name written differently (upper case, trailing dot) is the same zone', () => {
+    const { stack, endpoint } = setup();
+    hostedZone(stack, endpoint, {}, 'ZoneA');
+    const shouting = withDataEndpointAddress(endpoint, `${DATA_ATS_HOST.toUpperCase()}.`);
+    expect(() => hostedZone(stack, shouting, {}, 'ZoneB')).toThrow(/ZoneB.*ConflictingDomainExists/);
+  });
+
+  test('looked-up names (the same lookup token in one stack) conflict too', () => {
+    const { stack, endpoint } = setup({ endpoint: { dataEndpointAddress: undefined } });
+    hostedZone(stack, endpoint, {}, 'ZoneA');
+    expectRejected(stack, () => hostedZone(stack, endpoint, {}, 'ZoneB'),
+      conflict('TestStack/ZoneB', 'TestStack/ZoneA', 'TestStack/Vpc', 'the account\'s endpoint hostname (looked up at deployment)'));
+  });
+
+  test('the credentials zone conflicts alone (different data hosts, same credentials host)', () => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    hostedZone(stack, endpoint, {}, 'ZoneA');
+    expect(() => hostedZone(stack, withDataEndpointAddress(endpoint, OTHER_ATS_HOST), {}, 'ZoneB'))
+      .toThrow(conflict('TestStack/ZoneB', 'TestStack/ZoneA', 'TestStack/Vpc', `'${CREDENTIALS_HOST}'`));
+  });
+
+  test('addVpc of a VPC that another zone of the same name is on: an error naming vpc, and nothing changes', () => {
+    const { stack, vpc, endpoint } = setup();
+    const deviceVpc = testVpc(stack, 'DeviceVpc');
+    hostedZone(stack, endpoint, { vpcs: [vpc] }, 'ZoneA');
+    const zoneB = hostedZone(stack, endpoint, { vpcs: [deviceVpc] }, 'ZoneB');
+    expectRejected(stack, () => zoneB.addVpc(vpc), conflict('TestStack/ZoneB', 'TestStack/ZoneA', 'TestStack/Vpc', `'${DATA_ATS_HOST}'`));
+    expect(zoneB.vpcs).toEqual([deviceVpc]);
+  });
+
+  test('the same name on different VPCs passes; so do different names on one VPC', () => {
+    const { stack, vpc, endpoint } = setup();
+    const deviceVpc = testVpc(stack, 'DeviceVpc');
+    hostedZone(stack, endpoint, { vpcs: [vpc] }, 'ZoneA');
+    hostedZone(stack, endpoint, { vpcs: [deviceVpc] }, 'ZoneB');
+    hostedZone(stack, withDataEndpointAddress(endpoint, OTHER_ATS_HOST), { vpcs: [vpc, deviceVpc] }, 'ZoneC');
+    expect(resourcesOfType(templateOf(stack), HOSTED_ZONE)).toHaveLength(3);
+  });
+
+  test('across stacks: the same VPC id given as a literal in two stacks conflicts', () => {
+    const app = concreteApp();
+    const { endpoint } = setup({ app });
+    const second = testStack(app, 'SecondStack');
+    const importIn = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'DeviceVpc', { vpcId: DEVICE_VPC_ID, availabilityZones: ['eu-west-1a'] });
+    hostedZone(Stack.of(endpoint), endpoint, { vpcs: [importIn(Stack.of(endpoint))] }, 'ZoneA');
+    expect(() => hostedZone(second, endpoint, { vpcs: [importIn(second)] }, 'ZoneB'))
+      .toThrow(conflict('SecondStack/ZoneB', 'TestStack/ZoneA', 'SecondStack/DeviceVpc', `'${DATA_ATS_HOST}'`));
+  });
+
+  test('across stacks: the same IVpc object conflicts; two VPCs whose ids are tokens of different stacks do not', () => {
+    const app = concreteApp();
+    const { stack, vpc, endpoint } = setup({ app });
+    const second = testStack(app, 'SecondStack');
+    hostedZone(stack, endpoint, { vpcs: [vpc] }, 'ZoneA');
+    hostedZone(second, endpoint, { vpcs: [testVpc(second, 'Vpc')] }, 'ZoneB');
+    expect(() => hostedZone(second, endpoint, { vpcs: [vpc] }, 'ZoneC')).toThrow(conflict('SecondStack/ZoneC', 'TestStack/ZoneA', 'TestStack/Vpc', `'${DATA_ATS_HOST}'`));
+  });
+
+  test('two apps never conflict with each other', () => {
+    const first = setup();
+    hostedZone(first.stack, first.endpoint, {}, 'ZoneA');
+    const other = setup();
+    expect(() => hostedZone(other.stack, other.endpoint, {}, 'ZoneA')).not.toThrow();
+  });
+});
+
 describe('TTL and comment', () => {
   test.each([0, 172_801])('ttl of %d s: an error naming ttl and the fix, and no hosted zone', (seconds) => {
     const { stack, endpoint } = setup();
@@ -426,7 +505,9 @@ describe('Route 53 limit of 100 weighted records per name', () => {
     const { stack, endpoint } = setup({ endpoint: { expectedDevices: 3_400_000, supportedAvailabilityZones: TWO_AZS } });
     const weighted = hostedZone(stack, endpoint, {}, 'WeightedZone');
     expect(weighted.dataRecords).toHaveLength(68);
-    expectRejected(stack, () => hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS }, 'AliasZone'),
+    // Its own VPC: a second zone of the same name on the first VPC would be rejected for that (ConflictingDomainExists).
+    const otherVpc = testVpc(stack, 'OtherVpc');
+    expectRejected(stack, () => hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS, vpcs: [otherVpc] }, 'AliasZone'),
       /endpoint needs 102 weighted records for one name \(34 endpoints x 3 per endpoint\).*limit of 100/);
   });
 
@@ -484,7 +565,9 @@ describe('cdk-nag', () => {
       vpc: { flowLogs: true } as unknown as Parameters<typeof testVpc>[2],
       endpoint: { dataEndpointAddress: undefined, services: [{ service: IotEndpointService.CREDENTIALS }] },
     });
-    const zones = [hostedZone(stack, endpoint), hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS }, 'AliasZone')];
+    // One VPC each: Route 53 rejects two private zones of one name on a VPC.
+    const otherVpc = testVpc(stack, 'OtherVpc');
+    const zones = [hostedZone(stack, endpoint), hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS, vpcs: [otherVpc] }, 'AliasZone')];
     const prefixes = zones.map((z) => `${z.node.path}/`);
     expect(stack.node.findAll().filter((c) => c instanceof CfnElement && prefixes.some((p) => c.node.path.startsWith(p))).length).toBeGreaterThan(0);
     const findings = nagFindings(stack, { include: (path) => prefixes.some((p) => path.startsWith(p)) });

@@ -731,6 +731,14 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
     expect(stack.node.tryFindChild('CdkPrivateIotLookups')).toBeUndefined();
   });
 
+  test.each(['eu-west1', 'EU-WEST-1', 'europe-west-1'])('a stack region that is no AWS region name (%s): an error naming env.region and the fix, nothing added', (region) => {
+    const stack = testStack(concreteApp({ region }), 'BadRegion', { env: { region } });
+    const vpc = testVpc(stack);
+    expect(() => endpoint(stack, vpc)).toThrow(new RegExp(`^Stack 'BadRegion': env\\.region '${region}' is not an AWS region name; use a region such as eu-west-1`));
+    expect(stack.node.findChild('Endpoint').node.children).toHaveLength(0);
+    expect(stack.node.tryFindChild('CdkPrivateIotLookups')).toBeUndefined();
+  });
+
   test('the usable zones of the context do not include the subnets: error names subnets and the offered zones', () => {
     const stack = testStack(concreteApp({ serviceZoneSuffixes: { 'iot.data': ['d'] } }));
     const vpc = testVpc(stack);

@@ -264,13 +264,18 @@ describe('defaults (internet-facing)', () => {
 
   test('outputs: StaticIpAddresses joins the Elastic IP addresses, ElasticIpAllocationIds their allocation ids', () => {
     const ctx = setup();
-    frontDoor(ctx);
+    const fd = frontDoor(ctx);
     const template = templateOf(ctx.stack);
     const eips = resourcesOfType(template, 'AWS::EC2::EIP');
-    expect(output(template, 'StaticIpAddresses')).toEqual({ 'Fn::Join': [',', eips.map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] });
+    const publicIps = eips.map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }));
+    expect(output(template, 'StaticIpAddresses')).toEqual({ 'Fn::Join': [',', publicIps] });
+    expect(template.findOutputs('StaticIpAddresses').StaticIpAddresses.Description).toMatch(/Fixed addresses of the AWS IoT Core front door \(allow-list these\)/);
     expect(output(template, 'ElasticIpAllocationIds'))
       .toEqual({ 'Fn::Join': [',', eips.map((id) => ({ 'Fn::GetAtt': [id, 'AllocationId'] }))] });
-    expect(outputIds(template).some((id) => id.startsWith('AcceleratorDnsName'))).toBe(false);
+    expect(outputIds(template).filter((id) => /^(AcceleratorDnsName|AcceleratorIpAddresses|LoadBalancerIpAddresses)/.test(id))).toEqual([]);
+    expect(ctx.stack.resolve(fd.staticIpAddresses)).toEqual(publicIps);
+    expect(ctx.stack.resolve(fd.loadBalancerIpAddresses)).toEqual(publicIps);
+    expect(fd.acceleratorIpAddresses).toEqual([]);
   });
 
   test('whole template', () => {
@@ -567,6 +572,61 @@ describe('custom domain', () => {
     expect(record.Properties.AliasTarget).toEqual({ DNSName: { 'Fn::GetAtt': [acceleratorId, 'DnsName'] }, HostedZoneId: GLOBAL_ACCELERATOR_ZONE_ID });
     expect(fd.accelerator).toBeDefined();
     expect(outputIds(template).some((id) => id.startsWith('AcceleratorDnsName'))).toBe(true);
+  });
+});
+
+describe('global accelerator', () => {
+  /** An internet-facing front door with narrowed clients, a custom domain and an accelerator. */
+  function withAccelerator(props: Partial<StaticIpIotFrontDoorProps> = {}) {
+    const ctx = setup();
+    const fd = frontDoor(ctx, {
+      clientPeers: [ec2.Peer.ipv4('203.0.113.0/24')],
+      globalAccelerator: true,
+      customDomain: { domainName: 'mqtt.example.com', hostedZone: zone(ctx.stack) },
+      ...props,
+    });
+    const template = templateOf(ctx.stack);
+    const [acceleratorId] = only(template, 'AWS::GlobalAccelerator::Accelerator');
+    const acceleratorIps = [0, 1].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAtt': [acceleratorId, 'Ipv4Addresses'] }] }));
+    return { ctx, fd, template, acceleratorIps };
+  }
+
+  test('the NLB endpoint preserves client addresses (so clientPeers see the devices); the target groups still do not', () => {
+    const { template } = withAccelerator();
+    const [lbId] = only(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const [, group] = only(template, 'AWS::GlobalAccelerator::EndpointGroup');
+    expect(group.Properties.EndpointConfigurations).toEqual([{ EndpointId: { Ref: lbId }, ClientIPPreservationEnabled: true }]);
+    for (const targetGroup of Object.values(resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup'))) {
+      expect(attributes(targetGroup.Properties.TargetGroupAttributes)['preserve_client_ip.enabled']).toBe('false');
+    }
+  });
+
+  test('acceleratorIpAddresses: the accelerator\'s two Ipv4Addresses; output AcceleratorIpAddresses joins them', () => {
+    const { ctx, fd, template, acceleratorIps } = withAccelerator();
+    expect(ctx.stack.resolve(fd.acceleratorIpAddresses)).toEqual(acceleratorIps);
+    expect(output(template, 'AcceleratorIpAddresses')).toEqual({ 'Fn::Join': [',', acceleratorIps] });
+  });
+
+  test('the allow-list (StaticIpAddresses, staticIpAddresses) is the accelerator\'s addresses; the Elastic IPs go to LoadBalancerIpAddresses', () => {
+    const { ctx, fd, template, acceleratorIps } = withAccelerator();
+    const publicIps = resourcesOfType(template, 'AWS::EC2::EIP').map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }));
+    expect(publicIps).toHaveLength(2);
+    const outputs = template.findOutputs('*');
+    expect(outputs.StaticIpAddresses.Value).toEqual({ 'Fn::Join': [',', acceleratorIps] });
+    expect(outputs.StaticIpAddresses.Description).toMatch(/Global Accelerator static addresses.*allow-list these/);
+    expect(outputs.StaticIpAddresses.Description).not.toMatch(/Elastic IP/);
+    expect(outputs.LoadBalancerIpAddresses.Value).toEqual({ 'Fn::Join': [',', publicIps] });
+    expect(outputs.LoadBalancerIpAddresses.Description).toMatch(/not the allow-list/);
+    expect(ctx.stack.resolve(fd.staticIpAddresses)).toEqual(acceleratorIps);
+    expect(ctx.stack.resolve(fd.loadBalancerIpAddresses)).toEqual(publicIps);
+    // Unchanged: the allocation ids still let a redeploy keep the load balancer's addresses.
+    expect(outputs.ElasticIpAllocationIds.Value).toEqual({ 'Fn::Join': [',', resourcesOfType(template, 'AWS::EC2::EIP').map((id) => ({ 'Fn::GetAtt': [id, 'AllocationId'] }))] });
+  });
+
+  test('internal front door with AWS-assigned addresses and an accelerator: no LoadBalancerIpAddresses output', () => {
+    const { template, acceleratorIps } = withAccelerator({ internetFacing: false, clientPeers: undefined, customDomain: undefined });
+    expect(output(template, 'StaticIpAddresses')).toEqual({ 'Fn::Join': [',', acceleratorIps] });
+    expect(outputIds(template).filter((id) => id.startsWith('LoadBalancerIpAddresses'))).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { testVpc, thrown } from './fixtures';
+import { templateOf, testStack, testVpc, thrown } from './fixtures';
+import { CrossAccountIotEndpointService, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
 import { VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
 
@@ -491,6 +492,111 @@ describe('validation', () => {
     const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 1);
     new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [iotEndpoint], sourceVpcs: [vpc] });
     expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
+
+describe('sourceIpCidrs behind a load balancer (AWS IoT Core sees the load balancer\'s private address)', () => {
+  const DEVICES = '192.168.0.0/16';
+  /**
+   * A 3-zone VPC 10.0.0.0/16: public subnets 10.0.0.0/24, 10.0.1.0/24, 10.0.2.0/24, isolated ones 10.0.3.0/24,
+   * 10.0.4.0/24, 10.0.5.0/24; the test fixture offers iot.data in zones a and c only, so load balancers use the
+   * subnets of those two zones.
+   */
+  function setup() {
+    const stack = testStack();
+    const vpc = testVpc(stack, 'Vpc', {
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+    });
+    const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
+      vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, dataEndpointAddress: 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com',
+    });
+    return { stack, vpc, endpoint };
+  }
+  const frontDoor = (ctx: ReturnType<typeof setup>) => new StaticIpIotFrontDoor(ctx.stack, 'FrontDoor', { endpoint: ctx.endpoint, deletionProtection: false });
+  const policy = (ctx: ReturnType<typeof setup>, props: Partial<VpceOnlyIotPolicyProps>) =>
+    new VpceOnlyIotPolicy(ctx.stack, 'Policy', { endpoints: [ctx.endpoint], publishTopics: [], ...props });
+  const UNCOVERED_FRONT_DOOR = new RegExp('VpceOnlyIotPolicy \'TestStack/Policy\': sourceIpCidrs \\[192\\.168\\.0\\.0/16\\] do not cover '
+    + '10\\.0\\.0\\.0/24, 10\\.0\\.2\\.0/24, load balancer subnets of StaticIpIotFrontDoor \'TestStack/FrontDoor\' \\(subnets 10\\.0\\.0\\.0/24, 10\\.0\\.2\\.0/24\\).*'
+    + 'aws:VpcSourceIp.*; add 10\\.0\\.0\\.0/24, 10\\.0\\.2\\.0/24 to sourceIpCidrs.*or drop sourceIpCidrs');
+
+  test('front door created after the policy, sourceIpCidrs without its subnets: synthesis fails naming the policy, the CIDRs, the subnets and the fix', () => {
+    const ctx = setup();
+    policy(ctx, { sourceIpCidrs: [DEVICES] });
+    frontDoor(ctx);
+    expect(() => templateOf(ctx.stack)).toThrow(UNCOVERED_FRONT_DOOR);
+  });
+
+  test('front door created before the policy: the same error', () => {
+    const ctx = setup();
+    frontDoor(ctx);
+    policy(ctx, { sourceIpCidrs: [DEVICES] });
+    expect(() => templateOf(ctx.stack)).toThrow(UNCOVERED_FRONT_DOOR);
+  });
+
+  test('the endpoint named through vpcEndpoints: the same error', () => {
+    const ctx = setup();
+    frontDoor(ctx);
+    policy(ctx, { endpoints: undefined, vpcEndpoints: [ctx.endpoint.dataEndpoints[0]], sourceIpCidrs: [DEVICES] });
+    expect(() => templateOf(ctx.stack)).toThrow(UNCOVERED_FRONT_DOOR);
+  });
+
+  test('one subnet covered, the other not: the error names only the uncovered one', () => {
+    const ctx = setup();
+    frontDoor(ctx);
+    policy(ctx, { sourceIpCidrs: [DEVICES, '10.0.0.0/24'] });
+    expect(() => templateOf(ctx.stack)).toThrow(/do not cover 10\.0\.2\.0\/24, load balancer subnets.*; add 10\.0\.2\.0\/24 to sourceIpCidrs/);
+  });
+
+  test.each([
+    ['the subnet CIDRs', [DEVICES, '10.0.0.0/24', '10.0.2.0/24']],
+    ['the VPC CIDR', [DEVICES, '10.0.0.0/16']],
+    ['halves that cover a subnet together', [DEVICES, '10.0.0.0/25', '10.0.0.128/25', '10.0.2.0/24']],
+  ])('sourceIpCidrs with %s: synthesizes', (_name, sourceIpCidrs) => {
+    const ctx = setup();
+    frontDoor(ctx);
+    policy(ctx, { sourceIpCidrs });
+    expect(() => templateOf(ctx.stack)).not.toThrow();
+  });
+
+  test('no sourceIpCidrs, or a policy over an endpoint no load balancer fronts: synthesizes', () => {
+    const ctx = setup();
+    frontDoor(ctx);
+    policy(ctx, {});
+    const other = new PrivateIotDataEndpoint(ctx.stack, 'OtherEndpoint', {
+      vpc: ctx.vpc, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, dataEndpointAddress: 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com',
+    });
+    new VpceOnlyIotPolicy(ctx.stack, 'OtherPolicy', { endpoints: [other], publishTopics: [], sourceIpCidrs: [DEVICES] });
+    expect(() => templateOf(ctx.stack)).not.toThrow();
+  });
+
+  test('CrossAccountIotEndpointService (internal load balancer in the isolated subnets): the error names the service', () => {
+    const ctx = setup();
+    policy(ctx, { sourceIpCidrs: [DEVICES, '10.0.0.0/22'] });
+    new CrossAccountIotEndpointService(ctx.stack, 'IotService', { endpoint: ctx.endpoint, allowedAccounts: ['222222222222'], deletionProtection: false });
+    expect(() => templateOf(ctx.stack)).toThrow(new RegExp('sourceIpCidrs \\[192\\.168\\.0\\.0/16, 10\\.0\\.0\\.0/22\\] do not cover 10\\.0\\.5\\.0/24, '
+      + 'load balancer subnets of CrossAccountIotEndpointService \'TestStack/IotService\' \\(subnets 10\\.0\\.3\\.0/24, 10\\.0\\.5\\.0/24\\)'));
+  });
+
+  test('CrossAccountIotEndpointService with its subnets in sourceIpCidrs: synthesizes', () => {
+    const ctx = setup();
+    new CrossAccountIotEndpointService(ctx.stack, 'IotService', { endpoint: ctx.endpoint, allowedAccounts: ['222222222222'], deletionProtection: false });
+    policy(ctx, { sourceIpCidrs: [DEVICES, '10.0.3.0/24', '10.0.5.0/24'] });
+    expect(() => templateOf(ctx.stack)).not.toThrow();
+  });
+
+  test('load balancer subnets imported without a CIDR: no error, a warning that the check was skipped', () => {
+    const ctx = setup();
+    const subnets = ['a', 'c'].map((az, i) => ec2.Subnet.fromSubnetAttributes(ctx.stack, `Imported${az}`, {
+      subnetId: `subnet-0${i}23456789abcdef0`, availabilityZone: `eu-west-1${az}`,
+    }));
+    new StaticIpIotFrontDoor(ctx.stack, 'FrontDoor', { endpoint: ctx.endpoint, internetFacing: false, subnets: { subnets }, deletionProtection: false });
+    policy(ctx, { sourceIpCidrs: [DEVICES] });
+    expect(() => templateOf(ctx.stack)).not.toThrow();
+    Annotations.fromStack(ctx.stack).hasWarning('/TestStack/Policy',
+      Match.stringLikeRegexp("sourceIpCidrs could not be checked against the load balancer subnets of StaticIpIotFrontDoor 'TestStack/FrontDoor'.*frontDoorSourceIpUnchecked"));
   });
 });
 

@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
 import { MAX_WEIGHTED_RECORDS_PER_NAME } from '../private/limits';
@@ -24,6 +24,20 @@ export enum IotRecordStyle {
    */
   ALIAS = 'ALIAS',
 }
+
+/** One private zone of an `IotPrivateHostedZone` associated with one VPC. */
+interface ZoneAssociation {
+  readonly zone: IotPrivateHostedZone;
+  readonly zoneName: string;
+  readonly vpc: ec2.IVpc;
+}
+
+/**
+ * Every association of every `IotPrivateHostedZone` of an app (keyed by the construct tree's root): Route 53 refuses
+ * a second private hosted zone of the same name on a VPC (`ConflictingDomainExists`), which otherwise fails only at
+ * deployment.
+ */
+const associationsByApp = new WeakMap<IConstruct, ZoneAssociation[]>();
 
 /**
  * Properties of an `IotPrivateHostedZone`.
@@ -65,6 +79,10 @@ export interface IotPrivateHostedZoneProps {
  * `iot.<region>.amazonaws.com`, which would shadow every other AWS IoT host), and one after the credential provider
  * endpoint when the endpoint construct has one, with records pointing at every endpoint.
  *
+ * A VPC can be associated with only one private hosted zone of a name: two `IotPrivateHostedZone`s of the app with
+ * the same hostname on the same VPC fail at synthesis (pass several endpoints to one zone, or associate the VPC
+ * with one of them only).
+ *
  * @example
  * declare const endpoint: PrivateIotDataEndpoint;
  * declare const deviceVpc: ec2.IVpc;
@@ -94,6 +112,8 @@ export class IotPrivateHostedZone extends Construct {
 
   private readonly endpoint: IPrivateIotDataEndpoint;
   private readonly associated: ec2.IVpc[] = [];
+  /** The names of the zones this construct creates (the data host, and the credentials host if any). */
+  private readonly zoneNames: string[];
 
   constructor(scope: Construct, id: string, props: IotPrivateHostedZoneProps) {
     super(scope, id);
@@ -112,6 +132,9 @@ export class IotPrivateHostedZone extends Construct {
         invalidProp(this, 'vpcs', `lists '${vpc.node.path}' twice (the same VPC id)`, 'list each VPC once');
       }
     });
+    const zoneNames = [props.endpoint.dataEndpointAddress, ...(props.endpoint.credentialsEndpoint && props.endpoint.credentialsEndpointAddress
+      ? [props.endpoint.credentialsEndpointAddress] : [])];
+    vpcs.forEach((vpc) => this.checkNoZoneOfSameName('vpcs', vpc, zoneNames));
     this.checkZoneName('dataEndpointAddress', props.endpoint.dataEndpointAddress, ATS_DATA_HOST);
     if (props.endpoint.credentialsEndpoint) {
       this.checkZoneName('credentialsEndpointAddress', props.endpoint.credentialsEndpointAddress, CREDENTIALS_HOST);
@@ -146,7 +169,9 @@ export class IotPrivateHostedZone extends Construct {
     } else {
       this.credentialsRecords = [];
     }
+    this.zoneNames = zoneNames;
     this.associated.push(vpcs[0]);
+    this.registerAssociation(vpcs[0]);
     vpcs.slice(1).forEach((vpc) => this.addVpc(vpc));
     checkStackLimits(this, {
       prop: 'endpoint',
@@ -169,14 +194,44 @@ export class IotPrivateHostedZone extends Construct {
     if (this.associated.some((other) => this.sameVpc(other, vpc))) {
       invalidProp(this, 'vpc', `'${vpc.node.path}' is associated already`, 'associate each VPC once');
     }
+    this.checkNoZoneOfSameName('vpc', vpc, this.zoneNames);
     this.dataZone.addVpc(vpc);
     this.credentialsZone?.addVpc(vpc);
     this.associated.push(vpc);
+    this.registerAssociation(vpc);
   }
 
   private sameVpc(a: ec2.IVpc, b: ec2.IVpc): boolean {
     const stack = Stack.of(this);
     return a === b || JSON.stringify(stack.resolve(a.vpcId)) === JSON.stringify(stack.resolve(b.vpcId));
+  }
+
+  private registerAssociation(vpc: ec2.IVpc): void {
+    const root = this.node.root;
+    const associations = associationsByApp.get(root) ?? [];
+    associations.push(...this.zoneNames.map((zoneName) => ({ zone: this, zoneName, vpc })));
+    associationsByApp.set(root, associations);
+  }
+
+  /**
+   * Throws when another `IotPrivateHostedZone` of the app has a zone of one of `names` on `vpc`. Names and VPC ids
+   * are compared as literals, or resolved when both sides are in one stack (the same lookup token is the same name);
+   * across stacks, VPCs given as tokens match only when they are the same `IVpc` object.
+   */
+  private checkNoZoneOfSameName(prop: string, vpc: ec2.IVpc, names: string[]): void {
+    for (const other of associationsByApp.get(this.node.root) ?? []) {
+      if (other.zone === this) {
+        continue;
+      }
+      const name = names.find((n) => sameValue(this, n, other.zone, other.zoneName, normalizeZoneName));
+      if (name !== undefined && (vpc === other.vpc || sameValue(this, vpc.vpcId, other.zone, other.vpc.vpcId))) {
+        const shown = Token.isUnresolved(name) ? 'the account\'s endpoint hostname (looked up at deployment)' : `'${name}'`;
+        invalidProp(this, prop, `associates a private zone named ${shown} with VPC '${vpc.node.path}'${Token.isUnresolved(vpc.vpcId) ? '' : ` (${vpc.vpcId})`}, `
+          + `which IotPrivateHostedZone '${other.zone.node.path}' associates a zone of the same name with already: Route 53 rejects a second private `
+          + 'hosted zone of one name on a VPC (ConflictingDomainExists)',
+        `associate the VPC with only one of the two zones (drop it from the vpcs or addVpc calls of '${this.node.path}' or of '${other.zone.node.path}')`);
+      }
+    }
   }
 
   /**
@@ -239,6 +294,23 @@ export class IotPrivateHostedZone extends Construct {
         'associate that VPC from its own account (VPC association authorization or a Route 53 Profile)');
     }
   }
+}
+
+/**
+ * Whether two values (of constructs `a` and `b`) are the same: equal literals, or equal resolved values when both
+ * constructs are in one stack. Different tokens of different stacks are never the same.
+ */
+function sameValue(a: IConstruct, x: string, b: IConstruct, y: string, normalize: (v: string) => string = (v) => v): boolean {
+  if (!Token.isUnresolved(x) && !Token.isUnresolved(y)) {
+    return normalize(x) === normalize(y);
+  }
+  const stack = Stack.of(a);
+  return stack === Stack.of(b) && JSON.stringify(stack.resolve(x)) === JSON.stringify(stack.resolve(y));
+}
+
+/** DNS names compare case-insensitively, with or without the trailing dot. */
+function normalizeZoneName(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
 }
 
 /** An alias target that is one DNS name of an interface VPC endpoint. */

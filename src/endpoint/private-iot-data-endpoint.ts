@@ -11,7 +11,7 @@ import { DEVICES_PER_ENDPOINT, INTERFACE_ENDPOINTS_PER_VPC, MAX_MQTT_KEEP_ALIVE_
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
 import { checkStackLimits } from '../private/stack-limits';
-import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, validateIotPorts, validateQuota } from '../private/validation';
+import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, checkStackRegion, validateIotPorts, validateQuota } from '../private/validation';
 
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
@@ -191,6 +191,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const stack = Stack.of(this);
 
     // --- validation first: bad input changes nothing -------------------------------------------------
+    // A misspelt region (`eu-west1`) would build service names no region offers, and fail only at deployment.
+    checkStackRegion(this);
     this.dataServiceName = props.dataServiceName;
     const services = this.validateServices(props.services ?? []);
     this.ports = validateIotPorts(this, props.ports);

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { IotCustomDomain, IotCustomDomainOptions, validateCustomDomain } from './custom-domain';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
+import { registerFrontDoor } from '../private/front-doors';
 import { MAX_MQTT_KEEP_ALIVE_SECONDS, NLB_TARGETS_PER_TARGET_GROUP, NLB_TARGETS_PER_ZONE } from '../private/limits';
 import { IotLookups } from '../private/lookups';
 import { acknowledge, acknowledgeGuard, acknowledgeIntrinsicPeers } from '../private/nag';
@@ -117,7 +118,13 @@ export interface StaticIpIotFrontDoorProps {
 
   /**
    * Put an AWS Global Accelerator (two anycast static addresses, listeners on the same ports) in front of the load
-   * balancer. The custom domain then points at the accelerator.
+   * balancer. The custom domain then points at the accelerator, and the accelerator's two addresses become the
+   * addresses clients allow-list (`staticIpAddresses`, output `StaticIpAddresses`); the load balancer's own addresses
+   * move to `loadBalancerIpAddresses` (output `LoadBalancerIpAddresses`).
+   *
+   * The accelerator preserves the client's address towards the load balancer (client IP address preservation, which
+   * Global Accelerator supports for Network Load Balancers with security groups and TCP listeners), so `clientPeers`
+   * keeps working: the load balancer's security group sees the devices' addresses, not the accelerator's.
    * @default false
    */
   readonly globalAccelerator?: boolean;
@@ -147,6 +154,9 @@ export interface StaticIpIotFrontDoorProps {
  * pass-through listeners on 443, 8443 and 8883 whose targets are the network interfaces of every `iot.data` endpoint.
  * TLS (and mutual TLS with device certificates) stays end to end between the device and AWS IoT Core.
  *
+ * AWS IoT Core sees the load balancer's private address, not the device's: a `VpceOnlyIotPolicy` with `sourceIpCidrs`
+ * over these endpoints must include the CIDRs of the load balancer's subnets (synthesis fails otherwise).
+ *
  * @example
  * declare const endpoint: PrivateIotDataEndpoint;
  * declare const zone: route53.IHostedZone;
@@ -174,11 +184,24 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
    */
   public readonly elasticIpAllocationIds: string[];
   /**
-   * The fixed addresses devices connect to: the Elastic IPs (internet-facing) or the private addresses given
-   * (internal; empty when AWS assigns them).
+   * The fixed addresses devices connect to, which client firewalls allow-list (output `StaticIpAddresses`): the
+   * Global Accelerator's two static addresses when `globalAccelerator` is on; otherwise the load balancer's
+   * (`loadBalancerIpAddresses`).
    * @attribute
    */
   public readonly staticIpAddresses: string[];
+  /**
+   * The load balancer's own fixed addresses: its Elastic IPs (internet-facing) or the private addresses given
+   * (internal; empty when AWS assigns them). Without an accelerator these are `staticIpAddresses`.
+   * @attribute
+   */
+  public readonly loadBalancerIpAddresses: string[];
+  /**
+   * The Global Accelerator's two static IPv4 addresses (empty without `globalAccelerator`). When the custom domain
+   * points at the accelerator, these are the addresses clients allow-list (output `AcceleratorIpAddresses`).
+   * @attribute
+   */
+  public readonly acceleratorIpAddresses: string[];
   /** The listening ports. */
   public readonly ports: number[];
   /**
@@ -240,11 +263,11 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       ? props.elasticIpAllocationIds ?? this.elasticIps.map((eip) => eip.attrAllocationId)
       : [];
     if (!internetFacing) {
-      this.staticIpAddresses = props.privateIpAddresses ?? [];
+      this.loadBalancerIpAddresses = props.privateIpAddresses ?? [];
     } else if (props.elasticIpAllocationIds === undefined) {
-      this.staticIpAddresses = this.elasticIps.map((eip) => eip.attrPublicIp);
+      this.loadBalancerIpAddresses = this.elasticIps.map((eip) => eip.attrPublicIp);
     } else {
-      this.staticIpAddresses = IotLookups.of(this).elasticIpAddresses(this, 'ElasticIpAddresses', props.elasticIpAllocationIds);
+      this.loadBalancerIpAddresses = IotLookups.of(this).elasticIpAddresses(this, 'ElasticIpAddresses', props.elasticIpAllocationIds);
     }
 
     // --- load balancer ---------------------------------------------------------------------------------
@@ -301,6 +324,9 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       this.targetGroups.push(targetGroup);
       this.listeners.push(listener);
     }
+    // AWS IoT Core sees the load balancer's private address (client IP preservation is off towards interface endpoint
+    // ENIs): VpceOnlyIotPolicy checks its aws:VpcSourceIp CIDRs against these subnets at synthesis.
+    registerFrontDoor(this, endpoint.dataEndpoints, subnets, pendingLookup);
     this.acknowledgeFindings(internetFacing, crossZoneEnabled, props.deletionProtection ?? true, clientPeers);
     checkStackLimits(this, {
       prop: 'ports',
@@ -317,9 +343,19 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         clientAffinity: props.sourceIpStickiness ? ga.ClientAffinity.SOURCE_IP : ga.ClientAffinity.NONE,
       });
       listener.addEndpointGroup('Endpoints', {
-        endpoints: [new gaEndpoints.NetworkLoadBalancerEndpoint(this.loadBalancer)],
+        // Client IP address preservation: without it the load balancer's security group sees the accelerator's edge
+        // addresses, so narrowed clientPeers would block every device. Supported for a Network Load Balancer with
+        // security groups and no TLS listener, whose targets are in its VPC (all true here). This is not the target
+        // groups' preserveClientIp, which stays off: their targets are interface endpoint ENIs.
+        endpoints: [new gaEndpoints.NetworkLoadBalancerEndpoint(this.loadBalancer, { preserveClientIp: true })],
       });
+      // An accelerator has exactly two static IPv4 addresses (no BYOIP addresses are passed).
+      const addresses = this.accelerator.node.defaultChild as ga.CfnAccelerator;
+      this.acceleratorIpAddresses = [0, 1].map((i) => Fn.select(i, addresses.attrIpv4Addresses));
+    } else {
+      this.acceleratorIpAddresses = [];
     }
+    this.staticIpAddresses = this.accelerator ? this.acceleratorIpAddresses : this.loadBalancerIpAddresses;
     if (props.customDomain) {
       this.customDomain = new IotCustomDomain(this, 'CustomDomain', props.customDomain);
       const loadBalancer = this.loadBalancer;
@@ -336,8 +372,30 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       });
     }
 
-    // --- outputs: what a firewall team needs ------------------------------------------------------------
-    if (this.staticIpAddresses.length > 0) {
+    this.addOutputs();
+  }
+
+  /**
+   * What a firewall team needs. `StaticIpAddresses` is always the allow-list: the load balancer's addresses, or the
+   * accelerator's when there is one (the load balancer's then go to `LoadBalancerIpAddresses`).
+   */
+  private addOutputs(): void {
+    if (this.accelerator) {
+      namedOutput(this, 'StaticIpAddresses', {
+        description: 'Global Accelerator static addresses of the AWS IoT Core front door, which AcceleratorDnsName (and the custom domain, if any) resolve to (allow-list these)',
+        value: Fn.join(',', this.staticIpAddresses),
+      });
+      namedOutput(this, 'AcceleratorIpAddresses', {
+        description: 'The two static addresses of the Global Accelerator in front of the AWS IoT Core front door',
+        value: Fn.join(',', this.acceleratorIpAddresses),
+      });
+      if (this.loadBalancerIpAddresses.length > 0) {
+        namedOutput(this, 'LoadBalancerIpAddresses', {
+          description: 'Addresses of the load balancer behind the Global Accelerator (not the allow-list: clients connect through the accelerator, StaticIpAddresses)',
+          value: Fn.join(',', this.loadBalancerIpAddresses),
+        });
+      }
+    } else if (this.staticIpAddresses.length > 0) {
       namedOutput(this, 'StaticIpAddresses', {
         description: 'Fixed addresses of the AWS IoT Core front door (allow-list these)',
         value: Fn.join(',', this.staticIpAddresses),

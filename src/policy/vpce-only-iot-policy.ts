@@ -4,8 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
-import { invalidProp } from '../private/errors';
-import { isCidrBlock } from '../private/formats';
+import { CdkPrivateIotError, invalidProp } from '../private/errors';
+import { ipv4Range, isCidrBlock, isIpv4CidrBlock } from '../private/formats';
+import { describeOwner, FrontDoorRecord, frontDoorsOf } from '../private/front-doors';
 
 /** The thing policy variable that holds the name of the thing attached to the connecting principal. */
 const THING_NAME = '${iot:Connection.Thing.ThingName}';
@@ -78,6 +79,12 @@ export interface VpceOnlyIotPolicyProps {
   /**
    * IPv4 or IPv6 CIDR blocks the device's address, as seen by the VPC endpoint, must be in
    * (condition `aws:VpcSourceIp` with the `IpAddress` operator), e.g. `10.20.0.0/16`.
+   *
+   * Behind a load balancer the endpoint sees the load balancer's private address, not the device's: when a
+   * `StaticIpIotFrontDoor` or `CrossAccountIotEndpointService` of the app fronts one of the policy's endpoints
+   * (`endpoints` or `vpcEndpoints`, whichever is created first), synthesis fails unless these CIDRs cover its load
+   * balancer's subnets. Subnets whose CIDR is unknown at synthesis (imported without one, or a token) cannot be
+   * checked: a warning says so.
    * @default - no `aws:VpcSourceIp` condition
    */
   readonly sourceIpCidrs?: string[];
@@ -395,6 +402,9 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
         return [];
       },
     });
+    // Front doors may be created after the policy: look for them at synthesis.
+    const covered: IConstruct[] = [...(props.endpoints ?? []).flatMap((e) => e.dataEndpoints), ...(props.vpcEndpoints ?? [])];
+    this.node.addValidation({ validate: () => checkFrontDoorSources(this, covered, cidrs) });
   }
 }
 
@@ -572,6 +582,77 @@ function checkEndpointVpcs(scope: IConstruct, endpoints: IPrivateIotDataEndpoint
     invalidProp(scope, 'endpoints', `contains ${outside.node.path}, whose VPC ${outside.vpc.vpcId} is not in sourceVpcs/sourceVpcIds `
       + `(${vpcIds.join(', ')}), so no device could use it`, `add ${outside.vpc.vpcId} to sourceVpcIds or drop the aws:SourceVpc condition`);
   }
+}
+
+/**
+ * Messages for load balancers in front of `endpoints` whose subnets `sourceIpCidrs` do not cover: AWS IoT Core sees
+ * the load balancer's private address as `aws:VpcSourceIp` (client IP preservation is off towards interface endpoint
+ * ENIs). Unknown subnet CIDRs get a warning; tokens in `cidrs` skip the check (with the same warning).
+ */
+function checkFrontDoorSources(policy: VpceOnlyIotPolicy, endpoints: IConstruct[], cidrs: string[]): string[] {
+  if (cidrs.length === 0) {
+    return [];
+  }
+  const records = [...new Set(endpoints.flatMap((e) => frontDoorsOf(e)))].filter((r) => !r.pendingLookup);
+  const messages: string[] = [];
+  const unchecked: string[] = [];
+  for (const record of records) {
+    const subnetCidrs = subnetCidrsOf(record);
+    if (subnetCidrs === undefined || cidrs.some((c) => Token.isUnresolved(c))) {
+      unchecked.push(describeOwner(record));
+      continue;
+    }
+    const ipv4 = cidrs.filter(isIpv4CidrBlock);
+    const uncovered = subnetCidrs.filter((subnet) => !coveredBy(subnet, ipv4));
+    if (uncovered.length > 0) {
+      const problem = `[${cidrs.join(', ')}] do not cover ${uncovered.join(', ')}, load balancer subnets of ${describeOwner(record)} `
+        + `(subnets ${subnetCidrs.join(', ')}), which fronts endpoints of this policy: behind the load balancer AWS IoT Core sees its private `
+        + 'address as aws:VpcSourceIp, not the device\'s, so every device that connects through it would be denied';
+      const fix = `add ${uncovered.join(', ')} to sourceIpCidrs (next to the CIDRs of devices that reach the endpoints directly), or drop sourceIpCidrs`;
+      messages.push(new CdkPrivateIotError(policy, 'sourceIpCidrs', `sourceIpCidrs ${problem}; ${fix}`).message);
+    }
+  }
+  if (unchecked.length > 0) {
+    Annotations.of(policy).addWarningV2('cdk-private-iot:frontDoorSourceIpUnchecked',
+      `sourceIpCidrs could not be checked against the load balancer subnets of ${unchecked.join(', ')} (a subnet CIDR or a sourceIpCidrs entry is `
+      + 'unknown at synthesis): AWS IoT Core sees the load balancer\'s private address as aws:VpcSourceIp, so sourceIpCidrs must include the CIDRs '
+      + 'of its subnets, or devices connecting through it are denied.');
+  }
+  return messages;
+}
+
+/** The IPv4 CIDRs of a load balancer's subnets, or undefined when one is unknown at synthesis. */
+function subnetCidrsOf(record: FrontDoorRecord): string[] | undefined {
+  const cidrs: string[] = [];
+  for (const subnet of record.subnets) {
+    let cidr: string;
+    try {
+      cidr = subnet.ipv4CidrBlock;
+    } catch {
+      return undefined; // an imported subnet without a CIDR: aws-cdk-lib throws on reading it
+    }
+    if (cidr === undefined || Token.isUnresolved(cidr) || !isIpv4CidrBlock(cidr)) {
+      return undefined;
+    }
+    cidrs.push(cidr);
+  }
+  return cidrs;
+}
+
+/** Whether the IPv4 CIDRs of `cidrs`, together, contain every address of `subnet`. */
+function coveredBy(subnet: string, cidrs: string[]): boolean {
+  const target = ipv4Range(subnet);
+  let next = target.first;
+  for (const range of cidrs.map(ipv4Range).sort((a, b) => a.first - b.first)) {
+    if (range.first > next) {
+      break;
+    }
+    next = Math.max(next, range.last + 1);
+    if (next > target.last) {
+      return true;
+    }
+  }
+  return next > target.last;
 }
 
 /**

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { invalidProp } from '../private/errors';
+import { setFrontDoorOwner } from '../private/front-doors';
 import { namedOutput } from '../private/outputs';
 import { chinaAware } from '../private/partition';
 import { ACCOUNT_ID, ROLE_ARN } from '../private/validation';
@@ -92,6 +93,8 @@ export interface CrossAccountIotEndpointServiceProps {
  *
  * Traffic from consumers enters AWS IoT Core through the gatekeeper's endpoints: a VPC-only IoT policy must name
  * those (`VpceOnlyIotPolicy` with `endpoints: [gatekeeperEndpoint]`), not the consumers' endpoint ids.
+ * AWS IoT Core sees the internal load balancer's private address as the source: a policy with `sourceIpCidrs` must
+ * include the CIDRs of the load balancer's subnets (synthesis fails otherwise).
  *
  * @example
  * declare const gatekeeperEndpoint: PrivateIotDataEndpoint;
@@ -153,6 +156,8 @@ export class CrossAccountIotEndpointService extends Construct {
       targetsPerZoneQuota: props.targetsPerZoneQuota,
       targetsPerTargetGroupQuota: props.targetsPerTargetGroupQuota,
     });
+    // AWS IoT Core sees this load balancer's private address too: VpceOnlyIotPolicy's aws:VpcSourceIp check names the service.
+    setFrontDoorOwner(this.loadBalancer, this);
     // PrivateLink traffic arrives from the load balancer's own addresses, not the consumers': the security group's
     // inbound rules (VPC CIDR) would drop it, so they apply to traffic from inside the VPC only.
     const cfnLoadBalancer = this.loadBalancer.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
