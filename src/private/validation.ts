@@ -70,7 +70,8 @@ export function checkTransitGatewayId(scope: IConstruct, prop: string, id: strin
  */
 export function checkStackRegion(scope: IConstruct): void {
   const region = Stack.of(scope).region;
-  if (!Token.isUnresolved(region) && !REGION.test(region)) {
+  // 'test-region' is the placeholder integ-runner synthesizes snapshots with (no deployment happens with it).
+  if (!Token.isUnresolved(region) && !REGION.test(region) && region !== 'test-region') {
     invalidProp(Stack.of(scope), 'env.region', `'${region}' is not an AWS region name`, 'use a region such as eu-west-1 or us-east-1');
   }
 }
