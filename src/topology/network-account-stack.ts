@@ -1,18 +1,24 @@
 import * as net from 'net';
-import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53resolver from 'aws-cdk-lib/aws-route53resolver';
 import { Construct } from 'constructs';
+import { DirectConnectGatewayAssociation, checkAllowedPrefixes, checkDirectConnectGateway } from './direct-connect';
 import { acknowledgeTopologyVpc, attachToTransitGateway } from './network';
 import { invalidProp } from '../private/errors';
+import { ipv4CidrContains, isIpv4CidrBlock } from '../private/formats';
 import { acknowledgeGuard } from '../private/nag';
-import { checkAccountId, checkIpv4Cidrs } from '../private/validation';
+import { checkAccountId, checkCidrsDisjoint, checkIpv4Cidrs, checkStackRegion } from '../private/validation';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
 import { IotZoneProfileAssociation } from '../sharing/iot-zone-profile';
 
+// Public through this module (src/topology/index.ts re-exports it with `export *`); the checks stay internal.
+export { DirectConnectGatewayAssociation } from './direct-connect';
+export type { DirectConnectGatewayAssociationProps } from './direct-connect';
+
 /**
- * A Site-to-Site VPN to the Transit Gateway (the stand-in for Direct Connect).
+ * A Site-to-Site VPN to the Transit Gateway (instead of Direct Connect, or as its backup).
  */
 export interface ReferenceVpnOptions {
   /** Public IPv4 address of the on-premises VPN device. */
@@ -23,6 +29,26 @@ export interface ReferenceVpnOptions {
    * @default 65000
    */
   readonly customerGatewayAsn?: number;
+}
+
+/**
+ * The association of an existing Direct Connect gateway with the network account's Transit Gateway (the link of the
+ * seed architecture). See `DirectConnectGatewayAssociation` for what is and is not verified.
+ */
+export interface ReferenceDirectConnectOptions {
+  /**
+   * The id of an existing Direct Connect gateway of the network account (a UUID). Connections and virtual interfaces
+   * are physical and not CloudFormation resources: create them and a transit virtual interface to this gateway first.
+   */
+  readonly directConnectGatewayId: string;
+
+  /**
+   * The prefixes advertised to on-premises over Direct Connect (the association's allowed prefixes). They must cover
+   * `deviceCidr` and `gatekeeperCidr`, or on-premises networks cannot route to them (checked at synth time). Removing a
+   * prefix on a deployed stack is not applied (see `DirectConnectGatewayAssociationProps.allowedPrefixes`).
+   * @default - deviceCidr and gatekeeperCidr
+   */
+  readonly allowedPrefixes?: string[];
 }
 
 /**
@@ -39,8 +65,13 @@ export interface NetworkAccountStackProps extends StackProps {
   readonly iotAccount: string;
 
   /**
-   * On-premises CIDRs: their DNS resolvers may query the Resolver inbound endpoint.
-   * @default - none (the inbound endpoint admits the device VPC only)
+   * On-premises CIDRs: their DNS resolvers may query the Resolver inbound endpoint, and the device subnets route them
+   * to the Transit Gateway (the way back for DNS answers and any other reply to on-premises). The Transit Gateway
+   * learns where they are from the VPN or Direct Connect (BGP route propagation). The routes are created with neither
+   * `vpn` nor `directConnect` too, for an on-premises link attached to the Transit Gateway later or outside this
+   * stack; until then the Transit Gateway has no route for them and drops that traffic.
+   * Must not overlap `deviceCidr` or `gatekeeperCidr`.
+   * @default - none (the inbound endpoint admits the device VPC only; no routes to on-premises)
    */
   readonly onPremisesCidrs?: string[];
 
@@ -67,12 +98,22 @@ export interface NetworkAccountStackProps extends StackProps {
    * @default - none
    */
   readonly vpn?: ReferenceVpnOptions;
+
+  /**
+   * Associate an existing Direct Connect gateway with the Transit Gateway (may be combined with `vpn`).
+   * @default - none
+   */
+  readonly directConnect?: ReferenceDirectConnectOptions;
 }
 
 /**
  * The network account of the reference topology: the device VPC, a Transit Gateway shared with the IoT account
- * (attachment and routes to the gatekeeper VPC), a Route 53 Resolver inbound endpoint so on-premises DNS can forward
- * the IoT names, an optional Site-to-Site VPN, and the association with the IoT zones' Route 53 Profile.
+ * (attachment, and routes from the device subnets to the gatekeeper VPC and to the on-premises networks), a Route 53
+ * Resolver inbound endpoint so on-premises DNS can forward the IoT names, an optional Site-to-Site VPN and/or Direct
+ * Connect gateway association, and the association with the IoT zones' Route 53 Profile.
+ *
+ * Checked at synth time: the region name, IPv4 CIDRs, no overlap between the device, gatekeeper and on-premises
+ * networks, the Direct Connect gateway id, and allowed prefixes that cover the device and gatekeeper CIDRs.
  *
  * @example
  * declare const app: App;
@@ -82,6 +123,7 @@ export interface NetworkAccountStackProps extends StackProps {
  *   gatekeeperCidr: '10.10.0.0/16',
  *   iotAccount: '222222222222',
  *   onPremisesCidrs: ['192.168.0.0/16'],
+ *   directConnect: { directConnectGatewayId: '5f294f92-bafb-4011-916d-9b0b12345678' },
  * });
  */
 export class NetworkAccountStack extends Stack {
@@ -94,6 +136,11 @@ export class NetworkAccountStack extends Stack {
    * @default - none (no canaryHost)
    */
   public readonly canary?: IotConnectivityCanary;
+  /**
+   * The association of the Direct Connect gateway with the Transit Gateway.
+   * @default - none (no directConnect)
+   */
+  public readonly directConnectAssociation?: DirectConnectGatewayAssociation;
 
   constructor(scope: Construct, id: string, props: NetworkAccountStackProps) {
     super(scope, id, props);
@@ -102,9 +149,8 @@ export class NetworkAccountStack extends Stack {
     if (maxAzs < 2) {
       invalidProp(this, 'maxAzs', `${maxAzs} is below 2, but a Route 53 Resolver inbound endpoint needs addresses in two zones`, 'use 2 or more');
     }
-    checkIpv4Cidrs(this, 'deviceCidr', [props.deviceCidr]);
-    checkIpv4Cidrs(this, 'gatekeeperCidr', [props.gatekeeperCidr], '10.10.0.0/16');
-    checkIpv4Cidrs(this, 'onPremisesCidrs', onPremises, '192.168.0.0/16');
+    checkNetworkCidrs(this, props.deviceCidr, props.gatekeeperCidr, onPremises);
+    const allowedPrefixes = props.directConnect ? checkDirectConnect(this, props.directConnect, props.deviceCidr, props.gatekeeperCidr) : [];
     if (props.vpn) {
       const ip = props.vpn.customerGatewayIp;
       if (!Token.isUnresolved(ip) && !net.isIPv4(ip)) {
@@ -149,7 +195,14 @@ export class NetworkAccountStack extends Stack {
         allowExternalPrincipals: false,
       });
     }
-    attachToTransitGateway(this, 'DeviceAttachment', this.deviceVpc, { subnetGroupName: 'devices' }, this.transitGateway.ref, [props.gatekeeperCidr]);
+    // The gatekeeper CIDR stays destination 1: route logical ids are `DeviceAttachmentRoute<subnet>To<destination>`.
+    attachToTransitGateway(this, 'DeviceAttachment', this.deviceVpc, { subnetGroupName: 'devices' }, this.transitGateway.ref,
+      [props.gatekeeperCidr, ...onPremises]);
+    if (onPremises.length === 0 && (props.vpn || props.directConnect)) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:onPremisesLinkWithoutRoutes',
+        `${props.vpn ? 'vpn' : 'directConnect'} is set but onPremisesCidrs is empty: the device subnets have no route back to `
+        + 'on-premises networks (DNS answers of the Resolver inbound endpoint included); list them in onPremisesCidrs');
+    }
 
     // On-premises resolvers forward the IoT names (the ATS and credentials hosts) to these addresses.
     this.resolverSecurityGroup = new ec2.SecurityGroup(this, 'ResolverSecurityGroup', {
@@ -180,6 +233,17 @@ export class NetworkAccountStack extends Stack {
         transitGatewayId: this.transitGateway.ref,
       });
     }
+    if (props.directConnect) {
+      this.directConnectAssociation = new DirectConnectGatewayAssociation(this, 'DirectConnect', {
+        directConnectGatewayId: props.directConnect.directConnectGatewayId,
+        transitGatewayId: this.transitGateway.ref,
+        allowedPrefixes,
+      });
+      new CfnOutput(this, 'DirectConnectAssociationId', {
+        value: this.directConnectAssociation.associationId,
+        description: 'Direct Connect gateway association with the Transit Gateway (allowed prefixes: aws directconnect describe-direct-connect-gateway-associations --association-id)',
+      });
+    }
     if (props.zoneProfileId) {
       new IotZoneProfileAssociation(this, 'IotZones', { profileId: props.zoneProfileId, vpc: this.deviceVpc });
     }
@@ -194,4 +258,40 @@ export class NetworkAccountStack extends Stack {
     new CfnOutput(this, 'TransitGatewayId', { value: this.transitGateway.ref, description: 'Pass to the IoT account (transitGatewayId)' });
     new CfnOutput(this, 'ResolverInboundEndpointId', { value: this.resolverEndpoint.attrResolverEndpointId, description: 'Forward the IoT names here from on-premises DNS' });
   }
+}
+
+/** Checks the CIDR props: IPv4 blocks, and no two networks that routes could not tell apart. */
+function checkNetworkCidrs(scope: NetworkAccountStack, deviceCidr: string, gatekeeperCidr: string, onPremises: string[]): void {
+  checkStackRegion(scope);
+  checkIpv4Cidrs(scope, 'deviceCidr', [deviceCidr]);
+  checkIpv4Cidrs(scope, 'gatekeeperCidr', [gatekeeperCidr], '10.10.0.0/16');
+  checkIpv4Cidrs(scope, 'onPremisesCidrs', onPremises, '192.168.0.0/16');
+  checkCidrsDisjoint(scope, 'deviceCidr', [deviceCidr], 'gatekeeperCidr', [gatekeeperCidr]);
+  checkCidrsDisjoint(scope, 'onPremisesCidrs', onPremises, 'deviceCidr', [deviceCidr]);
+  checkCidrsDisjoint(scope, 'onPremisesCidrs', onPremises, 'gatekeeperCidr', [gatekeeperCidr]);
+  const twice = onPremises.find((c, i) => !Token.isUnresolved(c) && onPremises.indexOf(c) !== i);
+  if (twice !== undefined) {
+    invalidProp(scope, 'onPremisesCidrs', `lists ${twice} twice, which would make two identical routes`, 'list each CIDR once');
+  }
+}
+
+/**
+ * Checks `directConnect` and returns its allowed prefixes (default: the device and gatekeeper CIDRs), which must cover
+ * both networks: on-premises learns routes to those prefixes only.
+ */
+function checkDirectConnect(scope: NetworkAccountStack, options: ReferenceDirectConnectOptions,
+  deviceCidr: string, gatekeeperCidr: string): string[] {
+  checkDirectConnectGateway(scope, 'directConnect.directConnectGatewayId', options.directConnectGatewayId);
+  const prefixes = options.allowedPrefixes ?? [deviceCidr, gatekeeperCidr];
+  checkAllowedPrefixes(scope, 'directConnect.allowedPrefixes', prefixes);
+  if (prefixes.some((p) => Token.isUnresolved(p))) {
+    return prefixes;
+  }
+  for (const [prop, cidr] of [['deviceCidr', deviceCidr], ['gatekeeperCidr', gatekeeperCidr]]) {
+    if (!Token.isUnresolved(cidr) && isIpv4CidrBlock(cidr) && !prefixes.some((p) => ipv4CidrContains(p, cidr))) {
+      invalidProp(scope, 'directConnect.allowedPrefixes', `[${prefixes.join(', ')}] does not cover ${prop} ${cidr}, so on-premises networks `
+        + 'would learn no route to it over Direct Connect', `add ${cidr} (or a prefix that contains it), or omit allowedPrefixes for deviceCidr and gatekeeperCidr`);
+    }
+  }
+  return prefixes;
 }
