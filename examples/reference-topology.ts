@@ -8,7 +8,7 @@
  * deployment step (network -> IoT -> network again for the profile association -> consumers).
  */
 import { App } from 'aws-cdk-lib';
-import { ConsumerAccountStack, IotAccountStack, NetworkAccountStack, ReferenceFrontDoorOptions, ReferenceVpnOptions } from '../src';
+import { ConsumerAccountStack, IotAccountStack, IotReachability, NetworkAccountStack, ReferenceDirectConnectOptions, ReferenceFrontDoorOptions, ReferenceVpnOptions } from '../src';
 
 /** Placeholder accounts and region of the reference topology (their lookups are in cdk.context.json). */
 export const REFERENCE_REGION = 'eu-west-1';
@@ -47,6 +47,8 @@ export interface ReferenceTopologyOptions {
   readonly frontDoor?: ReferenceFrontDoorOptions;
   /** @default - none */
   readonly vpn?: ReferenceVpnOptions;
+  /** @default - none */
+  readonly directConnect?: ReferenceDirectConnectOptions;
 }
 
 export interface ReferenceTopology {
@@ -68,6 +70,7 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
     maxAzs: options.maxAzs,
     zoneProfileId: PLACEHOLDERS.zoneProfileId,
     vpn: options.vpn,
+    directConnect: options.directConnect,
   });
   const iot = new IotAccountStack(app, 'Iot', {
     env: { account: IOT_ACCOUNT, region: REFERENCE_REGION },
@@ -78,16 +81,30 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
     transitGatewayId: PLACEHOLDERS.transitGatewayId,
     networkAccount: NETWORK_ACCOUNT,
     consumerAccounts,
+    consumerCidrs: consumerAccounts.map((_, i) => consumerCidr(i)),
     frontDoor: options.frontDoor,
     dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
     credentialsEndpointAddress: PLACEHOLDERS.credentialsEndpointAddress,
   });
   const consumers = consumerAccounts.map((account, i) => new ConsumerAccountStack(app, `Consumer${i + 1}`, {
     env: { account, region: REFERENCE_REGION },
-    vpcCidr: `10.${30 + i}.0.0/16`,
+    vpcCidr: consumerCidr(i),
     serviceName: PLACEHOLDERS.serviceName,
     dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
     maxAzs: options.maxAzs,
   }));
+  // The placeholders stand for resources of the other stacks: recorded for `cdk-private-iot verify`.
+  IotReachability.linkValue(iot, PLACEHOLDERS.transitGatewayId, network.transitGateway);
+  if (iot.zoneProfile) {
+    IotReachability.linkValue(network, PLACEHOLDERS.zoneProfileId, iot.zoneProfile.profile);
+  }
+  if (iot.endpointService) {
+    consumers.forEach((consumer) => IotReachability.linkValue(consumer, PLACEHOLDERS.serviceName, iot.endpointService!.endpointService));
+  }
   return { app, network, iot, consumers };
+}
+
+/** The CIDR of the i-th consumer VPC (from 0). */
+export function consumerCidr(i: number): string {
+  return `10.${30 + i}.0.0/16`;
 }

@@ -1,6 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { declareConsumerFlows } from './flows';
 import { acknowledgeTopologyVpc } from './network';
 import { checkIpv4Cidrs, checkStackRegion } from '../private/validation';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
@@ -68,6 +69,7 @@ export class ConsumerAccountStack extends Stack {
       dataEndpointAddress: props.dataEndpointAddress,
       supportedAvailabilityZones: props.supportedAvailabilityZones,
     });
+    declareConsumerFlows(this, this.vpc, props.vpcCidr, props.dataEndpointAddress);
     this.canary = new IotConnectivityCanary(this, 'Canary', {
       vpc: this.vpc,
       host: props.dataEndpointAddress,

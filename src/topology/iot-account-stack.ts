@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { declareIotAccountFlows } from './flows';
 import {
   acknowledgeLoadBalancerSubnets, acknowledgeTopologyVpc, attachToTransitGateway, checkEndpointAclQuota, EndpointAclPlan, endpointSubnetAcl,
   planEndpointSubnetAcl,
@@ -299,6 +300,22 @@ export class IotAccountStack extends Stack {
         globalAccelerator: props.frontDoor.globalAccelerator,
       });
     }
+    declareIotAccountFlows(this, {
+      dataHost: this.endpoint.dataEndpointAddress,
+      credentialsHost: this.endpoint.credentialsEndpointAddress,
+      gatekeeperVpc: this.gatekeeperVpc,
+      gatekeeperCidr: props.gatekeeperCidr,
+      deviceCidrs: props.deviceCidrs,
+      onPremisesCidrs: onPremises,
+      consumerCidrs: props.consumerCidrs ?? (hasConsumers ? RFC1918_CIDRS : []),
+      frontDoor: this.frontDoor && props.frontDoor ? {
+        loadBalancer: this.frontDoor.loadBalancer,
+        accelerator: this.frontDoor.accelerator,
+        ports: this.frontDoor.ports,
+        clientCidrs: props.frontDoor.clientCidrs ?? [...props.deviceCidrs, ...onPremises],
+        internetFacing,
+      } : undefined,
+    });
     this.addOutputs();
   }
 

@@ -16,13 +16,15 @@ import { ipv4CidrContains } from '../private/formats';
 
 /** Where a flow starts. */
 export interface FlowSourceSpec {
-  /** `vpc`, `on-premises` or `internet`. */
+  /**
+   * `vpc`, `network` (the subnets of the assembly inside `cidr`, wherever they are), `on-premises` or `internet`.
+   */
   readonly kind: string;
   /** `vpc`: the VPC as `<stack>/<logicalId>`. */
   readonly vpc?: string;
   /** `vpc`: the subnets the flow starts in (`<stack>/<logicalId>`); default every subnet of the VPC. */
   readonly subnets?: string[];
-  /** `on-premises`, `internet`: the address range. */
+  /** `network`, `on-premises`, `internet`: the address range. */
   readonly cidr?: string;
   /** `on-premises`: the Resolver inbound endpoint its DNS forwards to (`<stack>/<logicalId>`); default the only one. */
   readonly resolverEndpoint?: string;
@@ -38,6 +40,8 @@ export interface FlowSpec {
   readonly ports: number[];
   /** `reachable` (default) or `blocked`. */
   readonly expect?: string;
+  /** Connect to this load balancer or accelerator (`<stack>/<logicalId>`) instead of resolving the host (SNI stays the host). */
+  readonly connectTo?: string;
   /** The stack that declared the flow (set by the reader). */
   readonly declaredIn?: string;
 }
@@ -59,8 +63,10 @@ export interface Verdict {
   readonly port: number;
   readonly expect: 'reachable' | 'blocked';
   readonly reachable: boolean;
-  /** Whether the outcome is what the flow expects. */
+  /** Whether the outcome is what the flow expects (a skipped flow is ok). */
   readonly ok: boolean;
+  /** Why the flow could not be checked: its source is not in the assembly (e.g. one account synthesized alone). */
+  readonly skipped?: string;
   /** For a blocked flow: the resource that blocks it (`<stack>/<logicalId>` and construct path) and the fix. */
   readonly blockedBy?: string;
   readonly reason?: string;
@@ -70,6 +76,8 @@ export interface Verdict {
   readonly answeredBy?: string;
   readonly steps: Step[];
 }
+
+class Skipped extends Error {}
 
 class Blocked extends Error {
   constructor(public readonly step: Step, public readonly fix: string) {
@@ -104,6 +112,7 @@ export class FlowEvaluator {
       }
       return { ...base, reachable: true, ok: expect === 'reachable', resolvedBy: this.resolvedBy, answeredBy: this.answeredBy, steps: this.steps };
     } catch (e) {
+      if (e instanceof Skipped) return { ...base, reachable: false, ok: true, skipped: e.message, steps: this.steps };
       if (!(e instanceof Blocked)) throw e;
       return {
         ...base,
@@ -127,10 +136,26 @@ export class FlowEvaluator {
       return subnets.map((subnet) => ({ kind: 'subnet', subnet }));
     }
     if (!source.cidr) throw this.block('source', `a ${source.kind} source needs a cidr`, undefined, undefined, 'give the address range');
+    if (source.kind === 'on-premises' && this.model.onPremisesLinks.length === 0) {
+      throw new Skipped(`no Site-to-Site VPN or Direct Connect gateway association in the assembly connects ${source.cidr} (on-premises is not attached yet)`);
+    }
+    if (source.kind === 'network') {
+      const subnets = [...this.model.subnets.values()].filter((s) => s.cidr && ipv4CidrContains(source.cidr!, s.cidr));
+      if (subnets.length === 0) throw new Skipped(`no subnet of the assembly lies in ${source.cidr}: synthesize the stack that holds that network`);
+      return subnets.map((subnet) => ({ kind: 'subnet', subnet }));
+    }
     return [{ kind: source.kind === 'internet' ? 'internet' : 'on-premises', cidr: source.cidr }];
   }
 
   private flowFrom(location: Location, flow: FlowSpec, host: string, port: number): void {
+    if (flow.connectTo) {
+      const type = this.model.stackOf(flow.connectTo)?.template.Resources?.[flow.connectTo.split('/').slice(1).join('/')]?.Type;
+      const target: Target | undefined = type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' ? { kind: 'load-balancer', loadBalancer: flow.connectTo }
+        : type === 'AWS::GlobalAccelerator::Accelerator' ? { kind: 'accelerator', accelerator: flow.connectTo } : undefined;
+      if (!target) throw new Skipped(`${flow.connectTo} is not a load balancer or accelerator of the assembly`);
+      this.pass('dns', `connects to ${flow.connectTo} directly (its fixed addresses), SNI ${host}`, flow.connectTo);
+      return this.deliver(location, target, host, port);
+    }
     const targets = this.resolve(location, flow.source, host);
     for (const target of targets) this.deliver(location, target, host, port);
   }

@@ -31,6 +31,14 @@ export class IotFlowSource {
     return new IotFlowSource('on-premises', cidr, undefined, undefined, resolverEndpoint);
   }
 
+  /**
+   * The subnets of the synthesized assembly inside `cidr`, in whichever stack they are (e.g. a device network of
+   * another account). When no stack of the assembly holds them, the verifier skips the flow and says so.
+   */
+  public static fromCidr(cidr: string): IotFlowSource {
+    return new IotFlowSource('network', cidr);
+  }
+
   /** Clients on the internet (e.g. allow-listed devices reaching a static-IP front door). */
   public static internet(cidr: string): IotFlowSource {
     return new IotFlowSource('internet', cidr);
@@ -57,17 +65,18 @@ export class IotFlowSource {
       if (!Token.isUnresolved(this.cidr) && !isIpv4CidrBlock(this.cidr!)) {
         invalidProp(scope, 'source', `cidr '${this.cidr}' is not an IPv4 CIDR block`, 'use an address and a prefix length, e.g. 192.168.0.0/16');
       }
-      return { kind: this.kind, cidr: this.cidr, resolverEndpoint: this.resolverEndpoint?.ref, label };
+      return { kind: this.kind, cidr: this.cidr, resolverEndpoint: this.resolverEndpoint ? keyOf(this.resolverEndpoint) : undefined, label };
     }
     const vpc = this.vpc!;
-    if (!(vpc.node.defaultChild instanceof CfnElement)) {
+    const cfnVpc = vpc.node.defaultChild;
+    if (!(cfnVpc instanceof CfnElement)) {
       invalidProp(scope, 'source', `VPC ${vpc.node.path} is imported, so its routes and ACLs are not in any template`, 'declare flows from VPCs created in the app');
     }
     const subnets = this.subnets ? vpc.selectSubnets(this.subnets).subnets : [];
     return {
       kind: 'vpc',
-      vpc: vpc.vpcId,
-      subnets: subnets.map((s) => s.subnetId),
+      vpc: keyOf(cfnVpc),
+      subnets: subnets.map((s) => (s.node.defaultChild instanceof CfnElement ? keyOf(s.node.defaultChild) : s.subnetId)),
       label,
     };
   }
@@ -91,6 +100,12 @@ export interface IotFlowProps {
    * @default false
    */
   readonly expectBlocked?: boolean;
+  /**
+   * Connect to this load balancer or accelerator (e.g. a front door's `loadBalancer` or `accelerator`) at its fixed
+   * addresses instead of resolving `host`, like devices that allow-list the front door's addresses.
+   * @default - resolve `host`
+   */
+  readonly connectTo?: IConstruct;
   /**
    * A readable name of the source for the table.
    * @default - derived from the source
@@ -224,12 +239,21 @@ export class IotReachability {
     }
     const stack = props.source._stack() ?? Stack.of(scope);
     const source = props.source._render(scope, props.sourceLabel);
+    let connectTo: string | undefined;
+    if (props.connectTo) {
+      const element = props.connectTo instanceof CfnElement ? props.connectTo : props.connectTo.node.defaultChild;
+      if (!(element instanceof CfnElement)) {
+        invalidProp(scope, 'connectTo', `${props.connectTo.node.path} is not a resource of the app`, 'pass a load balancer or accelerator created in the app');
+      }
+      connectTo = keyOf(element as CfnElement);
+    }
     IotReachability.flows(stack).push(() => ({
       name: props.name,
       source,
       host: props.host,
       ports,
       expect: props.expectBlocked ? 'blocked' : 'reachable',
+      connectTo,
     }));
   }
 
@@ -252,7 +276,8 @@ export class IotReachability {
         [LINKS_METADATA_KEY]: Lazy.any({ produce: () => records }),
       };
     }
-    links.push({ value, stack: Stack.of(resource).stackName, logicalId: resource.logicalId });
+    const logicalId = Lazy.string({ produce: () => Stack.of(resource).resolve(resource.logicalId) });
+    links.push({ value, stack: Stack.of(resource).stackName, logicalId });
   }
 
   /** Verifies the flows of a synthesized cloud assembly (a `cdk.out` directory). */
@@ -279,4 +304,9 @@ export class IotReachability {
   }
 
   private constructor() {}
+}
+
+/** `<stack name>/<logical id>` of an element, resolved at synthesis (logical ids may still be overridden until then). */
+function keyOf(element: CfnElement): string {
+  return Lazy.string({ produce: () => `${Stack.of(element).stackName}/${Stack.of(element).resolve(element.logicalId)}` });
 }

@@ -11,11 +11,10 @@ export function formatVerification(result: VerifyResult, options: { width?: numb
   const width = options.width ?? 118;
   const rows = foldPorts(result.verdicts);
   const lines: string[] = [];
-  const head = ['verdict', 'flow', 'host', 'ports'];
+  const head = ['verdict', 'flow', 'ports'];
   const table = rows.map((r) => [
-    r.ok ? (r.reachable ? 'PASS' : 'PASS (blocked)') : (r.reachable ? 'FAIL (open)' : 'FAIL'),
-    `${r.flow}`,
-    shorten(r.host, 44),
+    r.skipped ? 'SKIP' : r.ok ? (r.reachable ? 'PASS' : 'PASS (blocked)') : (r.reachable ? 'FAIL (open)' : 'FAIL'),
+    shorten(r.flow, 80),
     r.ports.join(','),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
@@ -23,8 +22,10 @@ export function formatVerification(result: VerifyResult, options: { width?: numb
   lines.push(fit(head));
   table.forEach((row) => lines.push(fit(row)));
   const failed = rows.filter((r) => !r.ok);
-  const passed = rows.length - failed.length;
-  lines.push(`${passed} of ${rows.length} flows as declared${failed.length ? `; ${failed.length} not` : ''} (${result.verdicts.length} flow-port checks)`);
+  const skipped = rows.filter((r) => r.skipped);
+  const passed = rows.length - failed.length - skipped.length;
+  lines.push(`${passed} of ${rows.length} flows as declared${failed.length ? `; ${failed.length} not` : ''}`
+    + `${skipped.length ? `; ${skipped.length} skipped (source not in the assembly)` : ''} (${result.verdicts.length} flow-port checks)`);
   for (const r of failed) {
     lines.push('');
     lines.push(wrap(`FAIL ${r.flow} (${r.source} -> ${r.host}:${r.ports.join(',')}): expected ${r.expect}, ${r.reachable ? 'reachable' : 'blocked'}`, width));

@@ -55,7 +55,9 @@ export function declaredFlows(stacks: StackInfo[]): FlowSpec[] {
         resolverEndpoint: key(flow.source.resolverEndpoint),
         label: flow.source.label,
       };
-      flows.push({ name: flow.name, source, host: flow.host, ports: flow.ports, expect: flow.expect, declaredIn: stack.name });
+      flows.push({
+        name: flow.name, source, host: flow.host, ports: flow.ports, expect: flow.expect, declaredIn: stack.name, connectTo: key(flow.connectTo),
+      });
     }
   }
   return flows;
@@ -74,5 +76,5 @@ export function parseFlowArgument(text: string): FlowSpec {
   }
   const [where, resolver] = m[2].split('@');
   const spec: FlowSourceSpec = m[1] === 'vpc' ? { kind: 'vpc', vpc: where } : { kind: m[1], cidr: where, resolverEndpoint: resolver };
-  return { name: `--flow ${text}`, source: spec, host, ports: portList, expect: expect ?? 'reachable' };
+  return { name: `${m[1] === 'vpc' ? where : `${m[1]} ${where}`} -> ${host}`, source: spec, host, ports: portList, expect: expect ?? 'reachable' };
 }
