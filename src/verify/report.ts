@@ -11,11 +11,12 @@ export function formatVerification(result: VerifyResult, options: { width?: numb
   const width = options.width ?? 118;
   const rows = foldPorts(result.verdicts);
   const lines: string[] = [];
-  const head = ['verdict', 'flow', 'ports'];
+  const head = ['verdict', 'flow', 'ports', 'blocked at'];
   const table = rows.map((r) => [
     r.skipped ? 'SKIP' : r.ok ? (r.reachable ? 'PASS' : 'PASS (blocked)') : (r.reachable ? 'FAIL (open)' : 'FAIL'),
-    shorten(r.flow, 80),
+    shorten(r.flow, 60),
     r.ports.join(','),
+    r.blockedBy ? shorten(r.blockedBy.replace(/ \(.*\)$/, ''), 56) : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const fit = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd().slice(0, width);
