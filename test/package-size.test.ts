@@ -65,10 +65,14 @@ function packageOf(specifier: string): string {
   return rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** Sources the probe may run: src/probe/ except the CDK constructs, and the dependency-free src/private/formats.ts. */
-const CDK_SIDE_PROBE_SOURCES = ['src/probe/connectivity-canary.ts', 'src/probe/canary-function.ts', 'src/probe/index.ts'];
-const isProbeRuntimeSource = (p: string) =>
-  p === 'src/private/formats.ts' || (p.startsWith('src/probe/') && !CDK_SIDE_PROBE_SOURCES.includes(p));
+/**
+ * Sources the CLI may run: src/probe/ and the verifier (src/verify/, the `verify` subcommand) except their CDK-side
+ * modules, and the dependency-free src/private/formats.ts.
+ */
+const CDK_SIDE_PROBE_SOURCES = ['src/probe/connectivity-canary.ts', 'src/probe/canary-function.ts', 'src/probe/index.ts',
+  'src/verify/reachability.ts', 'src/verify/index.ts'];
+const isProbeRuntimeSource = (p: string) => p === 'src/private/formats.ts'
+  || ((p.startsWith('src/probe/') || p.startsWith('src/verify/')) && !CDK_SIDE_PROBE_SOURCES.includes(p));
 
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
 

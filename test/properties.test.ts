@@ -191,10 +191,13 @@ function buildFleet(c: FleetConfig, overrides: Overrides = {}, app: App = fourZo
     ...overrides.endpoint,
   });
   const zone = new IotPrivateHostedZone(stack, 'Zone', { endpoint, recordStyle: c.recordStyle, ...overrides.zone });
+  const frontDoorSubnets = c.frontDoor && {
+    subnetType: c.frontDoor.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: zoneNames,
+  };
   const frontDoor = c.frontDoor && new StaticIpIotFrontDoor(stack, 'FrontDoor', {
     endpoint,
     internetFacing: c.frontDoor.internetFacing,
-    subnets: { subnetType: c.frontDoor.internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: zoneNames },
+    subnets: frontDoorSubnets,
     ports: c.frontDoor.ports,
     crossZoneEnabled: c.frontDoor.crossZoneEnabled,
     clientPeers: c.frontDoor.clientPeers.map((cidr) => ec2.Peer.ipv4(cidr)),
@@ -203,7 +206,9 @@ function buildFleet(c: FleetConfig, overrides: Overrides = {}, app: App = fourZo
   const policy = new VpceOnlyIotPolicy(stack, 'Policy', {
     endpoints: [endpoint],
     restrictEveryAction: c.policy.restrictEveryAction,
-    sourceIpCidrs: c.policy.useSourceIps ? c.peers : undefined,
+    // behind the front door AWS IoT Core sees the load balancer's subnets as source (the policy checks it)
+    sourceIpCidrs: c.policy.useSourceIps
+      ? [...c.peers, ...(frontDoorSubnets ? vpc.selectSubnets(frontDoorSubnets).subnets.map((s) => s.ipv4CidrBlock) : [])] : undefined,
     sourceVpcs: c.policy.useSourceVpc ? [vpc] : undefined,
     requireAttachedThing: c.policy.requireAttachedThing,
     publishTopics: c.policy.publishTopics,
@@ -746,7 +751,8 @@ describe('random IoT account stacks', () => {
     }).chain((t) => {
       // 50 interface endpoints per VPC: data endpoints + credentials + greengrass + CloudWatch Logs; 100 weighted records per name
       const zones = Math.min(t.maxAzs, 3);
-      return devicesArb(Math.min(50 - 3, Math.floor(100 / zones))).map((expectedDevices) => ({ ...t, expectedDevices }));
+      // 50 interface endpoints per VPC: credentials, greengrass, logs and the S3 interface endpoint leave 46 for iot.data
+      return devicesArb(Math.min(50 - 4, Math.floor(100 / zones))).map((expectedDevices) => ({ ...t, expectedDevices }));
     });
     fc.assert(fc.property(topologyArb, (t) => {
       const app = concreteApp({ serviceZoneSuffixes: { 'iot.data': ['a', 'b', 'c'] } });
@@ -905,7 +911,8 @@ describe('random IoT account stacks', () => {
         .toEqual([a.device, ...a.onPremises].flatMap((c) => [`tcp 53 ${c}`, `udp 53 ${c}`]).sort());
       expect(ingressRules(networkResources).filter((r) => r.group !== resolverGroup)).toEqual([]);
       const routes = ofType(networkResources, 'AWS::EC2::Route').map(([, r]) => r.Properties.DestinationCidrBlock);
-      expect(new Set(routes)).toEqual(new Set([a.gatekeeper]));
+      // the gatekeeper VPC, and back to on-premises (answers of the Resolver inbound endpoint, replies to on-premises devices)
+      expect(new Set(routes)).toEqual(new Set([a.gatekeeper, ...a.onPremises]));
       expect(ofType(networkResources, 'AWS::EC2::VPNConnection')).toHaveLength(a.vpn ? 1 : 0);
     }), fcParams(RUNS.topology));
   });

@@ -60,16 +60,20 @@ describe.each([
       .map((r: any) => r.Properties).filter((p) => !p.Egress);
     expect(new Set(inbound.map((p) => `${p.PortRange.From}-${p.PortRange.To}`))).toEqual(new Set(['443-443', '8443-8443', '8883-8883', '1024-65535']));
     expect(inbound.filter((p) => p.PortRange.From === 1024).map((p) => p.CidrBlock)).toEqual(['10.10.0.0/16']);
-    // The consumers' PrivateLink connections reach the endpoint service's load balancer from the consumer VPCs: with no
-    // consumerCidrs given, the RFC 1918 ranges are admitted on the IoT ports, and they cover the gatekeeper and device
-    // CIDRs (no rules of their own); the on-premises CIDR keeps its rules (and their numbers, 170-190).
+    // The consumers' PrivateLink connections reach the endpoint service's load balancer from the consumer VPCs: the
+    // example names them (consumerCidrs), so they get rules of their own after the existing ones (from 210), and the
+    // gatekeeper, device and on-premises CIDRs keep their rules and numbers (110-190).
+    const consumers = ['10.30.0.0/16', '10.31.0.0/16', '10.32.0.0/16'].slice(0, options.consumers ?? 1);
+    const rules = (cidr: string, first: number) => [443, 8443, 8883].map((port, i) => `${cidr} ${port} #${first + 10 * i}`);
     const iotRules = inbound.filter((p) => p.PortRange.From !== 1024).map((p) => `${p.CidrBlock} ${p.PortRange.From} #${p.RuleNumber}`).sort();
     expect(iotRules).toEqual([
-      '10.0.0.0/8 443 #210', '10.0.0.0/8 8443 #220', '10.0.0.0/8 8883 #230', '172.16.0.0/12 443 #240', '172.16.0.0/12 8443 #250', '172.16.0.0/12 8883 #260',
-      '192.168.0.0/16 443 #170', '192.168.0.0/16 8443 #180', '192.168.0.0/16 8883 #190',
-    ]);
+      ...rules('10.10.0.0/16', 110), ...rules('10.20.0.0/16', 140),
+      ...consumers.flatMap((cidr, i) => rules(cidr, 210 + 30 * i)),
+      ...rules('192.168.0.0/16', 170),
+    ].sort());
     const outbound = Object.values(iot.findResources('AWS::EC2::NetworkAclEntry')).map((r: any) => r.Properties).filter((p) => p.Egress);
-    expect(outbound.filter((p) => p.PortRange.From === 1024).map((p) => p.CidrBlock).sort()).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
+    expect(outbound.filter((p) => p.PortRange.From === 1024).map((p) => p.CidrBlock).sort())
+      .toEqual(['10.10.0.0/16', '10.20.0.0/16', ...consumers, '192.168.0.0/16'].sort());
     iot.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: PLACEHOLDERS.transitGatewayId });
     // one route per endpoint subnet and destination (device + on-premises)
     expect(Object.values(iot.findResources('AWS::EC2::Route')).filter((r: any) => r.Properties.TransitGatewayId).length).toBe(azs * 2);

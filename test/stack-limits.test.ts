@@ -124,7 +124,8 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     const app = concreteApp();
     const { endpoint } = fleetStack(app, 'Endpoints');
     const dns = testStack(app, 'Dns');
-    new IotPrivateHostedZone(dns, 'Zone', { endpoint, vpcs: [endpoint.vpc] });
+    // its own VPC: the endpoint's VPC already has the endpoint stack's zone of this name (one per name and VPC)
+    new IotPrivateHostedZone(dns, 'Zone', { endpoint, vpcs: [testVpc(dns, 'DeviceVpc')] });
     userResources(dns, 420);
     const error = thrown(() => app.synth());
     expect([error.name, error.prop, error.constructPath]).toEqual(['CdkPrivateIotError', 'endpoint', 'Dns/Zone']);
@@ -168,13 +169,13 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
     expect(error.message).toContain('expectedDevices 4900000 needs 50 interface endpoints, and the VPC holds 1 more (Iot/Vpc/Logs): 51, more than the 50');
   });
 
-  test('the IoT account stack leaves room for its CloudWatch Logs endpoint', () => {
+  test('the IoT account stack leaves room for its CloudWatch Logs and S3 interface endpoints', () => {
     const app = concreteApp({ serviceZoneSuffixes: { 'iot.data': ['a', 'b', 'c'] } });
     new IotAccountStack(app, 'Iot', {
       env: { account: '111111111111', region: 'eu-west-1' }, gatekeeperCidr: '10.10.0.0/16', deviceCidrs: ['10.20.0.0/16'], expectedDevices: 4_800_000,
     });
     const error = thrown(() => app.synth());
-    expect(error.message).toMatch(/^PrivateIotDataEndpoint 'Iot\/IotEndpoints': expectedDevices 4800000 needs 50 interface endpoints, and the VPC holds 1 more \(Iot\/GatekeeperVpc\/Logs\): 51, more than the 50/);
+    expect(error.message).toMatch(/^PrivateIotDataEndpoint 'Iot\/IotEndpoints': expectedDevices 4800000 needs 50 interface endpoints, and the VPC holds 2 more \(Iot\/GatekeeperVpc\/Logs, Iot\/GatekeeperVpc\/S3Interface\): 52, more than the 50/);
   });
 
   test('a raised quota lets more endpoints through', () => {

@@ -9,8 +9,8 @@
  *
  * DEPENDENCY-FREE (node builtins only).
  */
-import { ResourceKey } from './model';
-import { NetworkModel, Subnet, Target, Zone } from './network';
+import type { ResourceKey } from './model';
+import type { NetworkModel, Subnet, Target, Zone } from './network';
 import { aclAllows, dnsNameMatches, EPHEMERAL, ModelRule, privateDnsNames, routeFor, RULES, serviceServesHost, servicePorts, sgAdmits, TCP, UDP, zoneCovers } from './rules';
 import { ipv4CidrContains } from '../private/formats';
 

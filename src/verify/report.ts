@@ -3,8 +3,8 @@
  *
  * DEPENDENCY-FREE (node builtins only).
  */
-import { Verdict } from './evaluate';
-import { VerifyResult } from './verify';
+import type { Verdict } from './evaluate';
+import type { VerifyResult } from './verify';
 
 /** One line per flow (ports folded), then one paragraph per unexpected verdict. */
 export function formatVerification(result: VerifyResult, options: { width?: number; verbose?: boolean } = {}): string {

@@ -4,7 +4,7 @@
  *
  * DEPENDENCY-FREE (node builtins only).
  */
-import { AclEntry, Route, SgRule } from './network';
+import type { AclEntry, Route, SgRule } from './network';
 import { ipv4CidrContains, ipv4CidrsOverlap } from '../private/formats';
 
 /** A rule of the model: id (quoted in verdicts), what it says, and the page it follows. */
