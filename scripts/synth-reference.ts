@@ -8,9 +8,9 @@
 import * as path from 'path';
 import { synthOffline } from './offline-synth';
 import { formatSummary, summarizeAssembly } from './summarize-assembly';
+import { buildReferenceTopology, MAIN_JOB_OPTIONS, PLACEHOLDERS } from '../examples/reference-topology';
 import { formatVerification } from '../src/verify/report';
 import { verifyAssemblyDirectory } from '../src/verify/verify';
-import { buildReferenceTopology, MAIN_JOB_OPTIONS, PLACEHOLDERS } from '../examples/reference-topology';
 
 const { outdir, assembly, elapsedMs: elapsed } = synthOffline(
   (out, context) => buildReferenceTopology({ ...MAIN_JOB_OPTIONS, outdir: out, context }).app, 'cdk.out.reference');
