@@ -34,6 +34,7 @@ const iot = new IotAccountStack(app, 'CdkPrivateIotRefIot', {
   transitGatewayId: network.transitGateway.ref,
   associatedVpcs: [network.deviceVpc],
   allowAnyConsumer: true,
+  consumerCidrs: ['10.96.0.0/16'], // the consumer VPC below (the gatekeeper ACL admits it on the IoT ports)
 });
 iot.endpointService!.loadBalancer.loadBalancer.setAttribute('deletion_protection.enabled', 'false');
 acknowledgeGuard(iot.endpointService!.loadBalancer.loadBalancer, 'elbv2_deletion_protection_enabled_check',
