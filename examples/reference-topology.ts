@@ -49,6 +49,12 @@ export interface ReferenceTopologyOptions {
   readonly vpn?: ReferenceVpnOptions;
   /** @default - none */
   readonly directConnect?: ReferenceDirectConnectOptions;
+  /** @default GATEKEEPER_CIDR */
+  readonly gatekeeperCidr?: string;
+  /** @default DEVICE_CIDR */
+  readonly deviceCidr?: string;
+  /** @default ON_PREMISES_CIDR */
+  readonly onPremisesCidr?: string;
 }
 
 export interface ReferenceTopology {
@@ -63,10 +69,10 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
   const consumerAccounts = CONSUMER_ACCOUNTS.slice(0, options.consumers ?? 1);
   const network = new NetworkAccountStack(app, 'Network', {
     env: { account: NETWORK_ACCOUNT, region: REFERENCE_REGION },
-    deviceCidr: DEVICE_CIDR,
-    gatekeeperCidr: GATEKEEPER_CIDR,
+    deviceCidr: options.deviceCidr ?? DEVICE_CIDR,
+    gatekeeperCidr: options.gatekeeperCidr ?? GATEKEEPER_CIDR,
     iotAccount: IOT_ACCOUNT,
-    onPremisesCidrs: [ON_PREMISES_CIDR],
+    onPremisesCidrs: [options.onPremisesCidr ?? ON_PREMISES_CIDR],
     maxAzs: options.maxAzs,
     zoneProfileId: PLACEHOLDERS.zoneProfileId,
     vpn: options.vpn,
@@ -74,9 +80,9 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
   });
   const iot = new IotAccountStack(app, 'Iot', {
     env: { account: IOT_ACCOUNT, region: REFERENCE_REGION },
-    gatekeeperCidr: GATEKEEPER_CIDR,
-    deviceCidrs: [DEVICE_CIDR],
-    onPremisesCidrs: [ON_PREMISES_CIDR],
+    gatekeeperCidr: options.gatekeeperCidr ?? GATEKEEPER_CIDR,
+    deviceCidrs: [options.deviceCidr ?? DEVICE_CIDR],
+    onPremisesCidrs: [options.onPremisesCidr ?? ON_PREMISES_CIDR],
     maxAzs: options.maxAzs,
     transitGatewayId: PLACEHOLDERS.transitGatewayId,
     networkAccount: NETWORK_ACCOUNT,

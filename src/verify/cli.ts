@@ -13,8 +13,9 @@ export const VERIFY_USAGE = `Usage: cdk-private-iot verify [cdk.out] [options]
 Reads a synthesized cloud assembly (all its stacks, all accounts) and checks the flows its stacks declare: does the
 name resolve (which zone, for which resolver), is there a route there and back, which network ACL and security group
 rules admit it, and what answers at the end. A blocked flow names the resource that blocks it and the fix.
-Exit code 0 when every flow is as declared (reachable ones reach, blocked ones are blocked); 1 otherwise; 2 for bad
-arguments.
+Verdicts: PASS (reaches, as declared), BLOCKED (blocked, as declared: a negative flow), FAIL (blocked but declared
+reachable), FAIL (open) (reaches but declared blocked), SKIP (its source network is not in the assembly).
+Exit code 0 when every flow is as declared; 1 otherwise; 2 for bad arguments.
 
 Options:
   --flow <source>,<host>,<port>[+<port>...][,blocked]

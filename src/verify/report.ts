@@ -13,10 +13,11 @@ export function formatVerification(result: VerifyResult, options: { width?: numb
   const lines: string[] = [];
   const head = ['verdict', 'flow', 'ports', 'blocked at'];
   const table = rows.map((r) => [
-    r.skipped ? 'SKIP' : r.ok ? (r.reachable ? 'PASS' : 'PASS (blocked)') : (r.reachable ? 'FAIL (open)' : 'FAIL'),
+    r.skipped ? 'SKIP' : r.ok ? (r.reachable ? 'PASS' : 'BLOCKED') : (r.reachable ? 'FAIL (open)' : 'FAIL'),
     shorten(r.flow, 60),
     r.ports.join(','),
-    r.blockedBy ? shorten(r.blockedBy.replace(/ \(.*\)$/, ''), 56) : '',
+    // the logical id without its hash suffix (the failure paragraph and --verbose give it whole, with the construct path)
+    r.blockedBy ? shorten(r.blockedBy.replace(/ \(.*\)$/, '').replace(/[0-9A-F]{8}$/, ''), 56) : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const fit = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd().slice(0, width);
@@ -29,7 +30,7 @@ export function formatVerification(result: VerifyResult, options: { width?: numb
     + `${skipped.length ? `; ${skipped.length} skipped (source not in the assembly)` : ''} (${result.verdicts.length} flow-port checks)`);
   for (const r of failed) {
     lines.push('');
-    lines.push(wrap(`FAIL ${r.flow} (${r.source} -> ${r.host}:${r.ports.join(',')}): expected ${r.expect}, ${r.reachable ? 'reachable' : 'blocked'}`, width));
+    lines.push(wrap(`FAIL ${r.flow}: ${r.host} on ${r.ports.join(',')}, expected ${r.expect}, ${r.reachable ? 'reachable' : 'blocked'}`, width));
     if (!r.reachable) {
       lines.push(wrap(`  blocked by: ${r.blockedBy ?? '(nothing in the assembly)'}`, width));
       lines.push(wrap(`  why: ${r.reason}`, width));

@@ -4,9 +4,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildReferenceTopology, PLACEHOLDERS, ReferenceTopologyOptions } from '../../examples/reference-topology';
+import * as fc from 'fast-check';
+import { buildReferenceTopology, MAIN_JOB_OPTIONS, PLACEHOLDERS, ReferenceTopologyOptions } from '../../examples/reference-topology';
 import { FlowSpec } from '../../src/verify/evaluate';
 import { readAssembly } from '../../src/verify/model';
+import { formatVerification } from '../../src/verify/report';
 import { verifyAssemblyDirectory, verifyStacks } from '../../src/verify/verify';
 
 const context = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.context.json'), 'utf-8'));
@@ -137,3 +139,45 @@ function vpcId(dir: string): string {
   return Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'AWS::EC2::VPC')![0];
 }
 
+describe('random reference topologies', () => {
+  const cidrArb = fc.record({
+    gatekeeper: fc.integer({ min: 33, max: 127 }), // not the consumer VPCs' 10.30-10.32
+    device: fc.integer({ min: 128, max: 255 }),
+    onPremises: fc.constantFrom('192.168.0.0/16', '172.20.0.0/16', '192.168.10.0/24'),
+  });
+  const optionsArb = fc.record({
+    consumers: fc.integer({ min: 1, max: 3 }),
+    maxAzs: fc.integer({ min: 2, max: 3 }),
+    frontDoor: fc.constantFrom<ReferenceTopologyOptions['frontDoor']>(undefined, {},
+      { internetFacing: true, clientCidrs: ['203.0.113.0/24'] }, { internetFacing: true, clientCidrs: ['203.0.113.0/24'], globalAccelerator: true }),
+    link: fc.constantFrom('none', 'vpn', 'direct-connect', 'both'),
+    cidrs: cidrArb,
+  });
+
+  test('every declared flow is as declared; on-premises flows are skipped only when nothing attaches on-premises', () => {
+    fc.assert(fc.property(optionsArb, (o) => {
+      const options: ReferenceTopologyOptions = {
+        consumers: o.consumers,
+        maxAzs: o.maxAzs,
+        frontDoor: o.frontDoor,
+        vpn: o.link === 'vpn' || o.link === 'both' ? { customerGatewayIp: '198.51.100.10' } : undefined,
+        directConnect: o.link === 'direct-connect' || o.link === 'both' ? { directConnectGatewayId: '5f294f92-bafb-4011-916d-9b0b12345678' } : undefined,
+        gatekeeperCidr: `10.${o.cidrs.gatekeeper}.0.0/16`,
+        deviceCidr: `10.${o.cidrs.device}.0.0/16`,
+        onPremisesCidr: o.cidrs.onPremises,
+      };
+      const result = verifyAssemblyDirectory(synth(options).dir);
+      const wrong = result.verdicts.filter((v) => !v.ok || (v.skipped && o.link !== 'none'));
+      expect(wrong.map((v) => `${v.flow} :${v.port} ${v.reason ?? v.skipped ?? 'reachable'}`)).toEqual([]);
+      expect(result.verdicts.filter((v) => v.expect === 'reachable' && !v.skipped).length).toBeGreaterThan(10);
+      expect(result.verdicts.some((v) => v.expect === 'blocked' && !v.reachable && !v.skipped)).toBe(true);
+    }), { numRuns: 8 });
+  });
+});
+
+test('the README shows the verifier table the main job prints', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+  const shown = /\(`npx projen synth:reference`, this output from the committed code\):\n\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+  const { dir } = synth(MAIN_JOB_OPTIONS);
+  expect(shown).toBe(`${formatVerification(verifyAssemblyDirectory(dir))}\n`);
+});
