@@ -257,3 +257,10 @@ test.each([
   template.resourceCountIs('AWS::GlobalAccelerator::Accelerator', accelerators);
   template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
 });
+
+test('an internal front door serves only networks routed to the gatekeeper VPC', () => {
+  expect(() => iotStack({ frontDoor: { clientCidrs: ['10.20.5.0/24', '192.168.0.0/24'] }, onPremisesCidrs: ['192.168.0.0/16'] })).not.toThrow();
+  const error = thrown(() => iotStack({ frontDoor: { clientCidrs: ['10.20.5.0/24', '10.50.0.0/16'] } }));
+  expect([error.name, error.prop]).toEqual(['CdkPrivateIotError', 'frontDoor.clientCidrs']);
+  expect(error.message).toContain('frontDoor.clientCidrs [10.50.0.0/16] lies outside the gatekeeper, device and on-premises CIDRs');
+});

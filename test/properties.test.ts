@@ -744,10 +744,14 @@ describe('random IoT account stacks', () => {
       onPremises: fc.uniqueArray(fc.integer({ min: 0, max: 255 }).map((c) => `192.168.${c}.0/24`), { maxLength: 2 }),
       consumers: fc.uniqueArray(fc.stringMatching(/^[1-9][0-9]{11}$/), { maxLength: 2 }),
       networkAccount: fc.option(fc.constant('333333333333'), { nil: undefined }),
-      frontDoor: fc.option(fc.record({
-        internetFacing: fc.boolean(),
-        clientCidrs: fc.option(fc.uniqueArray(publicCidrArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
-      }), { nil: undefined }),
+      // internet clients for an internet-facing front door; an internal one serves the routed networks (the default)
+      frontDoor: fc.option(fc.oneof(
+        fc.record({
+          internetFacing: fc.constant(true),
+          clientCidrs: fc.option(fc.uniqueArray(publicCidrArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        }),
+        fc.record({ internetFacing: fc.constant(false) }),
+      ), { nil: undefined }),
     }).chain((t) => {
       // 50 interface endpoints per VPC: data endpoints + credentials + greengrass + CloudWatch Logs; 100 weighted records per name
       const zones = Math.min(t.maxAzs, 3);
@@ -785,7 +789,8 @@ describe('random IoT account stacks', () => {
         }],
       ]);
       if (stack.frontDoor) {
-        allowed.set(groupOf(stack.frontDoor.securityGroup), { cidrs: t.frontDoor?.clientCidrs ?? [...t.devices, ...t.onPremises], groups: [] });
+        const clientCidrs = t.frontDoor && 'clientCidrs' in t.frontDoor ? t.frontDoor.clientCidrs : undefined;
+        allowed.set(groupOf(stack.frontDoor.securityGroup), { cidrs: clientCidrs ?? [...t.devices, ...t.onPremises], groups: [] });
       }
       if (stack.endpointService) {
         // the endpoint service's internal load balancer admits its own VPC (by its CidrBlock attribute)

@@ -15,6 +15,7 @@ import { PrivateIotDataEndpoint } from '../endpoint/private-iot-data-endpoint';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { VpceOnlyIotPolicy } from '../policy/vpce-only-iot-policy';
 import { invalidProp } from '../private/errors';
+import { ipv4CidrContains } from '../private/formats';
 import { chinaAware } from '../private/partition';
 import { checkAccountId, checkCidrsDisjoint, checkIpv4Cidrs, checkStackRegion, checkTransitGatewayId } from '../private/validation';
 import { CrossAccountIotEndpointService } from '../sharing/cross-account-iot-endpoint-service';
@@ -357,6 +358,17 @@ export class IotAccountStack extends Stack {
     if (props.consumerCidrs !== undefined && props.consumerCidrs.length === 0) {
       invalidProp(this, 'consumerCidrs', 'is empty, so no consumer VPC could reach the endpoint service through the network ACL',
         'name the consumer VPCs\' CIDRs, or omit consumerCidrs for the RFC 1918 ranges');
+    }
+    // An internal front door sits in the endpoint subnets: only networks routed to the gatekeeper VPC (and admitted by
+    // their network ACL) can reach it.
+    if (props.frontDoor && !(props.frontDoor.internetFacing ?? false)) {
+      const routed = [props.gatekeeperCidr, ...props.deviceCidrs, ...onPremises].filter((c) => !Token.isUnresolved(c));
+      const unreachable = (props.frontDoor.clientCidrs ?? []).filter((c) => !Token.isUnresolved(c) && !routed.some((r) => ipv4CidrContains(r, c)));
+      if (unreachable.length > 0) {
+        invalidProp(this, 'frontDoor.clientCidrs', `[${unreachable.join(', ')}] lies outside the gatekeeper, device and on-premises CIDRs, but the `
+          + 'internal front door is reached only from networks routed to the gatekeeper VPC (and admitted by its network ACL)',
+        'add those networks to deviceCidrs or onPremisesCidrs, or make the front door internet-facing');
+      }
     }
     const plan = planEndpointSubnetAcl({
       localCidr: props.gatekeeperCidr,
