@@ -181,19 +181,19 @@ export class IotLookups extends Construct {
         { id: 'AwsSolutions-IAM4', reason: `${purpose}; AWSLambdaBasicExecutionRole only lets it write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
       ]);
     }
-    acknowledgeGuard(fn, 'lambda_inside_vpc_check', `${purpose}; it calls regional AWS APIs (EC2, IoT, Route 53) only, and placing it `
+    acknowledgeGuard(fn, 'lambda_inside_vpc_check', `${purpose}; it calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only, and placing it `
       + 'in a VPC without internet access would need more interface endpoints just for deployment.');
     acknowledge(fn, [
       { id: 'AwsSolutions-L1', reason: 'The runtime is chosen by aws-cdk-lib for its AwsCustomResource function (the latest Node.js it supports), not by this library.' },
       { id: 'NIST.800.53.R5-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment, so a reserved concurrency would only add a quota to manage.` },
       { id: 'NIST.800.53.R5-LambdaDLQ', reason: `${purpose}; CloudFormation invokes it synchronously through a custom resource and reports failures itself, so there is no asynchronous event to dead-letter.` },
-      { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: `${purpose}; it calls regional AWS APIs (EC2, IoT) only, and placing it in a VPC without internet access would need more interface endpoints just for deployment.` },
+      { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: `${purpose}; it calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only, and placing it in a VPC without internet access would need more interface endpoints just for deployment.` },
       { id: 'HIPAA.Security-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
       { id: 'HIPAA.Security-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
-      { id: 'HIPAA.Security-LambdaInsideVPC', reason: `${purpose}; it handles no PHI and calls regional AWS APIs (EC2, IoT) only.` },
+      { id: 'HIPAA.Security-LambdaInsideVPC', reason: `${purpose}; it handles no PHI and calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only.` },
       { id: 'PCI.DSS.321-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
       { id: 'PCI.DSS.321-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
-      { id: 'PCI.DSS.321-LambdaInsideVPC', reason: `${purpose}; it handles no cardholder data and calls regional AWS APIs (EC2, IoT) only.` },
+      { id: 'PCI.DSS.321-LambdaInsideVPC', reason: `${purpose}; it handles no cardholder data and calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only.` },
     ]);
   }
 }
