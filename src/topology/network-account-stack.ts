@@ -256,7 +256,11 @@ export class NetworkAccountStack extends Stack {
     }
 
     new CfnOutput(this, 'TransitGatewayId', { value: this.transitGateway.ref, description: 'Pass to the IoT account (transitGatewayId)' });
-    new CfnOutput(this, 'ResolverInboundEndpointId', { value: this.resolverEndpoint.attrResolverEndpointId, description: 'Forward the AWS IoT hostnames and greengrass, logs and s3.<region>.amazonaws.com here from on-premises DNS (to its IP addresses: aws route53resolver list-resolver-endpoint-ip-addresses --resolver-endpoint-id <this id>)' });
+    new CfnOutput(this, 'ResolverInboundEndpointId', {
+      value: this.resolverEndpoint.attrResolverEndpointId,
+      description: 'Forward the AWS IoT hostnames and greengrass, logs and s3.<region>.amazonaws.com here from on-premises DNS (to its IP '
+        + 'addresses: aws route53resolver list-resolver-endpoint-ip-addresses --resolver-endpoint-id <this id>)',
+    });
   }
 }
 
