@@ -8,32 +8,23 @@
  * Not covered (no AWS account): how long Direct Connect takes from `associating` to `associated`, and what it answers to
  * an update that re-adds prefixes the association already allows.
  */
-import childProcess from 'child_process';
-import https from 'https';
-import net from 'net';
-import * as path from 'path';
 import {
   CreateDirectConnectGatewayAssociationCommand, DeleteDirectConnectGatewayAssociationCommand, DirectConnectClient,
   DirectConnectClientException, UpdateDirectConnectGatewayAssociationCommand,
 } from '@aws-sdk/client-direct-connect';
 import { Stack } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
-import { concreteApp, templateOf, TEST_ACCOUNT, TEST_REGION } from './fixtures';
+import { CONTEXT, customAwsResource, event, SynthesizedResource, useHandlerHarness } from './aws-custom-resource-harness';
+import { concreteApp, TEST_ACCOUNT, TEST_REGION } from './fixtures';
 import { DirectConnectGatewayAssociation } from '../src';
-
-const HANDLER = path.join(path.dirname(require.resolve('aws-cdk-lib')),
-  'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js');
-const { handler } = jest.requireActual(HANDLER) as { handler: (event: any, context: any) => Promise<void> };
 
 const DX_GATEWAY = '5f294f92-bafb-4011-916d-9b0b12345678';
 const TGW = 'tgw-0123456789abcdef0';
 const ASSOCIATION_ID = '820a6e4f-5374-4004-8317-3f64b0123456';
 const PREFIXES = ['10.20.0.0/16', '10.10.0.0/16'];
-const RESPONSE_HOST = 'cloudformation-custom-resource-response-euwest1.s3.eu-west-1.amazonaws.com';
-const RESPONSE_URL = `https://${RESPONSE_HOST}/arn%3Aaws%3Acloudformation/resp?X-Amz-Signature=abc`;
-const CONTEXT = { logStreamName: '2025/01/01/[$LATEST]0123456789abcdef', awsRequestId: 'req-1' };
 
 const dxMock = mockClient(DirectConnectClient);
+const { run } = useHandlerHarness(dxMock);
 
 /** What Direct Connect answers to create/update/delete: the association, in a transitional state. */
 function association(state: 'associating' | 'updating' | 'disassociating', prefixes = PREFIXES) {
@@ -54,114 +45,12 @@ function clientError(message: string): DirectConnectClientException {
   return new DirectConnectClientException({ message, $metadata: { httpStatusCode: 400 } });
 }
 
-/** A template value as CloudFormation hands it to the function: scalars as strings, the few intrinsics we expect resolved. */
-function literal(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  const intrinsic = value as Record<string, any>;
-  if (intrinsic['Fn::GetAtt']) return `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${intrinsic['Fn::GetAtt'][0]}`;
-  throw new Error(`unexpected unresolved value ${JSON.stringify(value)}`);
-}
-
-interface SynthesizedResource {
-  readonly logicalId: string;
-  readonly properties: Record<string, string>;
-}
-
 /** The Custom::AWS resource of an association with the given prefixes, with its properties as CloudFormation sends them. */
 function associationResource(allowedPrefixes = PREFIXES): SynthesizedResource {
   const stack = new Stack(concreteApp(), 'Network', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
   new DirectConnectGatewayAssociation(stack, 'DirectConnect', { directConnectGatewayId: DX_GATEWAY, transitGatewayId: TGW, allowedPrefixes });
-  const resources = Object.entries(templateOf(stack).findResources('Custom::AWS'));
-  expect(resources).toHaveLength(1);
-  const [logicalId, resource] = resources[0];
-  const properties = Object.fromEntries(Object.entries(resource.Properties as Record<string, unknown>).map(([k, v]) => [k, literal(v)]));
-  return { logicalId, properties };
+  return customAwsResource(stack);
 }
-
-type RequestType = 'Create' | 'Update' | 'Delete';
-
-/** A CloudFormation custom resource event (fresh objects: the handler parses the call properties in place). */
-function event(requestType: RequestType, resource: SynthesizedResource, extra: { physicalId?: string; old?: SynthesizedResource } = {}) {
-  return {
-    RequestType: requestType,
-    ServiceToken: resource.properties.ServiceToken,
-    ResponseURL: RESPONSE_URL,
-    StackId: `arn:aws:cloudformation:${TEST_REGION}:${TEST_ACCOUNT}:stack/Network/guid`,
-    RequestId: `request-${requestType}`,
-    LogicalResourceId: resource.logicalId,
-    ResourceType: 'Custom::AWS',
-    ResourceProperties: { ...resource.properties },
-    ...(extra.old ? { OldResourceProperties: { ...extra.old.properties } } : {}),
-    ...(extra.physicalId ? { PhysicalResourceId: extra.physicalId } : {}),
-  };
-}
-
-interface CfnResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason: string;
-  readonly PhysicalResourceId: string;
-  readonly LogicalResourceId: string;
-  readonly Data: Record<string, unknown>;
-}
-
-let responses: CfnResponse[];
-let execSync: jest.SpyInstance;
-let socketConnect: jest.SpyInstance;
-
-/** Runs the real handler on one event and returns the one response it sent to the ResponseURL. */
-async function run(evt: ReturnType<typeof event>): Promise<CfnResponse> {
-  responses = [];
-  await handler(evt, CONTEXT);
-  expect(responses).toHaveLength(1);
-  expect(responses[0]).toMatchObject({ LogicalResourceId: evt.LogicalResourceId, RequestId: evt.RequestId });
-  return responses[0];
-}
-
-const savedRegion = process.env.AWS_REGION;
-
-beforeAll(() => {
-  process.env.AWS_REGION = TEST_REGION; // as in Lambda
-});
-
-afterAll(() => {
-  dxMock.restore();
-  if (savedRegion === undefined) delete process.env.AWS_REGION;
-  else process.env.AWS_REGION = savedRegion;
-});
-
-beforeEach(() => {
-  dxMock.reset();
-  responses = [];
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  execSync = jest.spyOn(childProcess, 'execSync').mockImplementation(() => {
-    throw new Error('the handler tried to install an SDK');
-  });
-  socketConnect = jest.spyOn(net.Socket.prototype, 'connect').mockImplementation(() => {
-    throw new Error('the handler tried to open a connection');
-  });
-  jest.spyOn(https, 'request').mockImplementation(((options: https.RequestOptions, callback: (res: unknown) => void) => {
-    if (options.hostname !== RESPONSE_HOST) throw new Error(`unexpected request to ${options.hostname}`);
-    const chunks: string[] = [];
-    const request = {
-      on: () => request,
-      write: (chunk: string) => { chunks.push(chunk); return true; },
-      end: () => {
-        responses.push(JSON.parse(chunks.join('')));
-        callback({ statusCode: 200 });
-      },
-    };
-    return request;
-  }) as unknown as typeof https.request);
-});
-
-afterEach(() => {
-  // never an `npm install` (InstallLatestAwsSdk is 'false') and never a socket: the mocked client is all there is
-  expect(execSync).not.toHaveBeenCalled();
-  expect(socketConnect).not.toHaveBeenCalled();
-  jest.restoreAllMocks();
-});
 
 const CREATE_INPUT = {
   directConnectGatewayId: DX_GATEWAY,

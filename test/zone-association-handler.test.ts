@@ -8,10 +8,6 @@
  * `@aws-sdk/credential-providers` (STS AssumeRole), a package the Lambda runtime has but this project does not
  * (neither is `@aws-sdk/client-sts`), so it is checked at the template level only (last test).
  */
-import childProcess from 'child_process';
-import https from 'https';
-import net from 'net';
-import * as path from 'path';
 import {
   AssociateVPCWithHostedZoneCommand, ConflictingDomainExists, CreateVPCAssociationAuthorizationCommand,
   DeleteVPCAssociationAuthorizationCommand, DisassociateVPCFromHostedZoneCommand, InvalidVPCId, LastVPCAssociation,
@@ -21,53 +17,22 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { mockClient } from 'aws-sdk-client-mock';
-import { concreteApp, templateOf, TEST_ACCOUNT, TEST_REGION } from './fixtures';
+import { CONTEXT, customAwsResource, event, SynthesizedResource, useHandlerHarness } from './aws-custom-resource-harness';
+import { concreteApp, TEST_ACCOUNT, TEST_REGION } from './fixtures';
 import { IotZoneVpcAssociation, IotZoneVpcAuthorization } from '../src';
-
-const HANDLER = path.join(path.dirname(require.resolve('aws-cdk-lib')),
-  'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js');
-const { handler } = jest.requireActual(HANDLER) as { handler: (event: any, context: any) => Promise<void> };
 
 const NETWORK_ACCOUNT = '333333333333';
 const VPC_ID = 'vpc-0123456789abcdef0';
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const NEW_ZONE_ID = 'Z0ZZZZZZZZZZZZZZZZZZZ';
-const RESPONSE_HOST = 'cloudformation-custom-resource-response-euwest1.s3.eu-west-1.amazonaws.com';
-const RESPONSE_URL = `https://${RESPONSE_HOST}/arn%3Aaws%3Acloudformation/resp?X-Amz-Signature=abc`;
-const CONTEXT = { logStreamName: '2025/01/01/[$LATEST]0123456789abcdef', awsRequestId: 'req-1' };
 const CHANGE_INFO = { ChangeInfo: { Id: '/change/C0123', Status: 'PENDING', SubmittedAt: new Date(0) } } as const;
 
 const route53Mock = mockClient(Route53Client);
+const { run } = useHandlerHarness(route53Mock);
 
 /** A Route 53 error as the SDK throws it (`name` is the error code the handler matches `ignoreErrorCodesMatching` against). */
 function awsError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
-
-/** A template value as CloudFormation hands it to the function: scalars as strings, the few intrinsics we expect resolved. */
-function literal(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  const intrinsic = value as Record<string, any>;
-  if (intrinsic['Fn::Join']) return intrinsic['Fn::Join'][1].map(literal).join(intrinsic['Fn::Join'][0]);
-  const refs: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': TEST_REGION, 'AWS::URLSuffix': 'amazonaws.com' };
-  if (intrinsic.Ref && refs[intrinsic.Ref]) return refs[intrinsic.Ref];
-  if (intrinsic['Fn::GetAtt']) return `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${intrinsic['Fn::GetAtt'][0]}`;
-  throw new Error(`unexpected unresolved value ${JSON.stringify(value)}`);
-}
-
-interface SynthesizedResource {
-  readonly logicalId: string;
-  readonly properties: Record<string, string>;
-}
-
-/** The single Custom::AWS resource of a stack, with its properties as CloudFormation sends them. */
-function customAwsResource(stack: Stack): SynthesizedResource {
-  const resources = Object.entries(templateOf(stack).findResources('Custom::AWS'));
-  expect(resources).toHaveLength(1);
-  const [logicalId, resource] = resources[0];
-  const properties = Object.fromEntries(Object.entries(resource.Properties as Record<string, unknown>).map(([k, v]) => [k, literal(v)]));
-  return { logicalId, properties };
 }
 
 function associationResource(zoneIds = [ZONE_ID], assumedRoleArn?: string): SynthesizedResource {
@@ -88,94 +53,6 @@ function authorizationResource(): SynthesizedResource {
 function noSuchZone(): NoSuchHostedZone {
   return new NoSuchHostedZone({ message: `No hosted zone found with ID: ${ZONE_ID}`, $metadata: {} });
 }
-
-type RequestType = 'Create' | 'Update' | 'Delete';
-
-/** A CloudFormation custom resource event (fresh objects: the handler parses the call properties in place). */
-function event(requestType: RequestType, resource: SynthesizedResource, extra: { physicalId?: string; old?: SynthesizedResource } = {}) {
-  return {
-    RequestType: requestType,
-    ServiceToken: resource.properties.ServiceToken,
-    ResponseURL: RESPONSE_URL,
-    StackId: `arn:aws:cloudformation:${TEST_REGION}:${NETWORK_ACCOUNT}:stack/Network/guid`,
-    RequestId: `request-${requestType}`,
-    LogicalResourceId: resource.logicalId,
-    ResourceType: 'Custom::AWS',
-    ResourceProperties: { ...resource.properties },
-    ...(extra.old ? { OldResourceProperties: { ...extra.old.properties } } : {}),
-    ...(extra.physicalId ? { PhysicalResourceId: extra.physicalId } : {}),
-  };
-}
-
-interface CfnResponse {
-  readonly Status: 'SUCCESS' | 'FAILED';
-  readonly Reason: string;
-  readonly PhysicalResourceId: string;
-  readonly LogicalResourceId: string;
-  readonly Data: Record<string, unknown>;
-}
-
-let responses: CfnResponse[];
-let requestOptions: https.RequestOptions[];
-let execSync: jest.SpyInstance;
-let socketConnect: jest.SpyInstance;
-
-/** Runs the real handler on one event and returns the one response it sent to the ResponseURL. */
-async function run(evt: ReturnType<typeof event>): Promise<CfnResponse> {
-  await handler(evt, CONTEXT);
-  expect(responses).toHaveLength(1);
-  const url = new URL(RESPONSE_URL);
-  expect(requestOptions[0]).toMatchObject({ hostname: RESPONSE_HOST, method: 'PUT', path: url.pathname + url.search });
-  expect(responses[0]).toMatchObject({ LogicalResourceId: evt.LogicalResourceId });
-  return responses[0];
-}
-
-const savedRegion = process.env.AWS_REGION;
-
-beforeAll(() => {
-  process.env.AWS_REGION = TEST_REGION; // as in Lambda
-});
-
-afterAll(() => {
-  route53Mock.restore();
-  if (savedRegion === undefined) delete process.env.AWS_REGION;
-  else process.env.AWS_REGION = savedRegion;
-});
-
-beforeEach(() => {
-  route53Mock.reset();
-  responses = [];
-  requestOptions = [];
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  execSync = jest.spyOn(childProcess, 'execSync').mockImplementation(() => {
-    throw new Error('the handler tried to install an SDK');
-  });
-  socketConnect = jest.spyOn(net.Socket.prototype, 'connect').mockImplementation(() => {
-    throw new Error('the handler tried to open a connection');
-  });
-  jest.spyOn(https, 'request').mockImplementation(((options: https.RequestOptions, callback: (res: unknown) => void) => {
-    if (options.hostname !== RESPONSE_HOST) throw new Error(`unexpected request to ${options.hostname}`);
-    const chunks: string[] = [];
-    const request = {
-      on: () => request,
-      write: (chunk: string) => { chunks.push(chunk); return true; },
-      end: () => {
-        requestOptions.push(options);
-        responses.push(JSON.parse(chunks.join('')));
-        callback({ statusCode: 200 });
-      },
-    };
-    return request;
-  }) as unknown as typeof https.request);
-});
-
-afterEach(() => {
-  // never an `npm install` (InstallLatestAwsSdk is 'false') and never a socket: the mocked client is all there is
-  expect(execSync).not.toHaveBeenCalled();
-  expect(socketConnect).not.toHaveBeenCalled();
-  jest.restoreAllMocks();
-});
 
 const PARAMS = { HostedZoneId: ZONE_ID, VPC: { VPCId: VPC_ID, VPCRegion: TEST_REGION } };
 const PHYSICAL_ID = `${ZONE_ID}:${VPC_ID}`;
@@ -273,8 +150,6 @@ describe('IotZoneVpcAssociation through the real AwsCustomResource handler', () 
     expect(update).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${NEW_ZONE_ID}:${VPC_ID}` });
 
     // the changed physical id makes CloudFormation send a Delete with the OLD properties in the cleanup phase
-    responses = [];
-    requestOptions = [];
     const cleanup = await run(event('Delete', oldResource, { physicalId: PHYSICAL_ID }));
     expect(route53Mock.commandCalls(DisassociateVPCFromHostedZoneCommand)[0].args[0].input).toEqual(PARAMS);
     expect(cleanup).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
@@ -324,8 +199,6 @@ describe('IotZoneVpcAuthorization through the real AwsCustomResource handler', (
     route53Mock.on(CreateVPCAssociationAuthorizationCommand).resolves(AUTHORIZED);
     route53Mock.on(DeleteVPCAssociationAuthorizationCommand).resolves({});
     await run(event('Create', resource));
-    responses = [];
-    requestOptions = [];
     const response = await run(event('Delete', resource, { physicalId: PHYSICAL_ID }));
     const created = route53Mock.commandCalls(CreateVPCAssociationAuthorizationCommand)[0].args[0].input;
     expect(route53Mock.commandCalls(DeleteVPCAssociationAuthorizationCommand)[0].args[0].input).toEqual(created);

@@ -205,8 +205,24 @@ export interface IotReachabilityReport {
   readonly stacks: string[];
 }
 
-const flowsByStack = new WeakMap<Stack, Array<() => Record<string, unknown>>>();
-const linksByStack = new WeakMap<Stack, LinkRecord[]>();
+const recordsByStack = new WeakMap<Stack, Map<string, Array<Record<string, unknown>>>>();
+
+/**
+ * The list recorded under `key` (flows by default) in the template metadata of `stack`: created, and added to the
+ * metadata (resolved at synthesis), on first use.
+ */
+function metadataRecords(stack: Stack, key: string = FLOWS_METADATA_KEY): Array<Record<string, unknown>> {
+  const byKey = recordsByStack.get(stack) ?? new Map<string, Array<Record<string, unknown>>>();
+  recordsByStack.set(stack, byKey);
+  let records = byKey.get(key);
+  if (!records) {
+    const created: Array<Record<string, unknown>> = [];
+    byKey.set(key, created);
+    stack.templateOptions.metadata = { ...stack.templateOptions.metadata, [key]: Lazy.any({ produce: () => created }) };
+    records = created;
+  }
+  return records;
+}
 
 /**
  * Reachability before deployment: declare the flows an app exists for, link values that cross between stacks, and
@@ -247,14 +263,14 @@ export class IotReachability {
       }
       connectTo = keyOf(element as CfnElement);
     }
-    IotReachability.flows(stack).push(() => ({
+    metadataRecords(stack).push({
       name: props.name,
       source,
       host: props.host,
       ports,
       expect: props.expectBlocked ? 'blocked' : 'reachable',
       connectTo,
-    }));
+    });
   }
 
   /**
@@ -265,19 +281,9 @@ export class IotReachability {
     if (Token.isUnresolved(value)) {
       invalidProp(scope, 'value', 'is a token', 'link only literal values copied from another stack\'s outputs');
     }
-    const stack = Stack.of(scope);
-    let links = linksByStack.get(stack);
-    if (!links) {
-      links = [];
-      linksByStack.set(stack, links);
-      const records = links;
-      stack.templateOptions.metadata = {
-        ...stack.templateOptions.metadata,
-        [LINKS_METADATA_KEY]: Lazy.any({ produce: () => records }),
-      };
-    }
     const logicalId = Lazy.string({ produce: () => Stack.of(resource).resolve(resource.logicalId) });
-    links.push({ value, stack: Stack.of(resource).stackName, logicalId });
+    const link: LinkRecord = { value, stack: Stack.of(resource).stackName, logicalId };
+    metadataRecords(Stack.of(scope), LINKS_METADATA_KEY).push({ ...link });
   }
 
   /** Verifies the flows of a synthesized cloud assembly (a `cdk.out` directory). */
@@ -287,20 +293,6 @@ export class IotReachability {
       declared: options.declaredFlows,
     });
     return { verdicts: result.verdicts, ok: result.ok, notes: result.notes, stacks: result.stacks };
-  }
-
-  private static flows(stack: Stack): Array<() => Record<string, unknown>> {
-    let flows = flowsByStack.get(stack);
-    if (!flows) {
-      flows = [];
-      flowsByStack.set(stack, flows);
-      const records = flows;
-      stack.templateOptions.metadata = {
-        ...stack.templateOptions.metadata,
-        [FLOWS_METADATA_KEY]: Lazy.any({ produce: () => records.map((f) => f()) }),
-      };
-    }
-    return flows;
   }
 
   private constructor() {}
