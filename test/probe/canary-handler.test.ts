@@ -2,7 +2,7 @@
  * The canary Lambda handler (src/probe/canary.lambda.ts) against the loopback test servers: it returns the probe report
  * and logs the ProbeOk metric in embedded metric format. Nothing leaves 127.0.0.0/8.
  */
-import { findBinary, IOT_HOST, makePki, Pki, Servers, TestServer, TWO_ADDRESS_HOST } from './servers';
+import { findBinary, IN_CI, IOT_HOST, makePki, Pki, Servers, testNeeding, TestServer, TWO_ADDRESS_HOST } from './servers';
 import { handler } from '../../src/probe/canary.lambda';
 
 jest.setTimeout(30_000);
@@ -15,7 +15,10 @@ let broker: TestServer;
 let dnsServer: string;
 let logs: string[];
 
-const suite = openssl && dnsmasq ? describe : describe.skip;
+// Without the binaries: skipped outside CI (with the install command), one failing test in CI.
+const suite = openssl && dnsmasq ? describe : IN_CI ? (title: string) => describe(title, () => {
+  testNeeding({ openssl, dnsmasq })('the canary handler runs against the loopback servers', () => undefined);
+}) : describe.skip;
 
 suite('canary handler (needs Debian openssl and dnsmasq-base)', () => {
   beforeAll(async () => {

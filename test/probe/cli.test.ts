@@ -5,7 +5,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { findBinary, makePki, Pki, Servers } from './servers';
+import { findBinary, makePki, Pki, Servers, testNeeding } from './servers';
 import { main } from '../../src/probe/cli';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -29,7 +29,7 @@ beforeAll(() => {
   execFileSync(openssl, ['x509', '-in', pki.caFile, '-outform', 'der', '-out', derCa], { stdio: 'pipe' });
   files = { ca: pki.caFile, cert: path.join(pki.dir, 'client.pem'), key: path.join(pki.dir, 'client.key') };
 });
-const withOpenssl = openssl ? test : test.skip;
+const withOpenssl = testNeeding({ openssl });
 
 describe('cdk-private-iot probe (CLI)', () => {
   test('--help prints the usage and exits 0', async () => {

@@ -4,7 +4,8 @@
  * Nothing leaves 127.0.0.0/8 (8.8.8.8 is only a DNS answer, and the probe never connects to it).
  */
 import {
-  ACL_PREFIX, DENIED_TOPIC_PREFIX, DUAL_STACK_HOST, findBinary, IOT_HOST, LOOPBACK, makePki, Pki, Servers, TestServer, TWO_ADDRESS_HOST,
+  ACL_PREFIX, DEBIAN_PACKAGE, DENIED_TOPIC_PREFIX, DUAL_STACK_HOST, findBinary, IOT_HOST, LOOPBACK, makePki, Pki, Servers, testNeeding,
+  TestServer, TWO_ADDRESS_HOST,
 } from './servers';
 import { formatReport } from '../../src/probe/format';
 import { ProbeCheck, ProbeConfigError, ProbeOptions, ProbeReport, routes, runProbe } from '../../src/probe/probe';
@@ -12,7 +13,6 @@ import { ProbeCheck, ProbeConfigError, ProbeOptions, ProbeReport, routes, runPro
 jest.setTimeout(30_000);
 
 /** Debian package of each binary the tests use. */
-const DEBIAN_PACKAGE: Record<string, string> = { openssl: 'openssl', mosquitto: 'mosquitto', dnsmasq: 'dnsmasq-base' };
 const BIN: Record<string, string | undefined> = {
   openssl: findBinary('openssl'),
   mosquitto: findBinary('mosquitto'),
@@ -20,14 +20,9 @@ const BIN: Record<string, string | undefined> = {
 };
 const lacking = (needs: string[]) => needs.filter((n) => !BIN[n]);
 
-/** A test that needs Debian binaries; skipped with the reason in its title when one is missing. */
+/** A test that needs Debian binaries: skipped with the install command when one is missing, failed in CI. */
 function testWith(needs: string[], title: string, fn: () => Promise<void>) {
-  const missing = lacking(needs);
-  if (missing.length > 0) {
-    test.skip(`${title} [SKIPPED: ${missing.join(', ')} not installed - apt-get install ${missing.map((m) => DEBIAN_PACKAGE[m]).join(' ')}]`, fn);
-  } else {
-    test(title, fn);
-  }
+  testNeeding(Object.fromEntries(needs.map((n) => [n, BIN[n]])))(title, fn);
 }
 
 const servers = new Servers();

@@ -25,6 +25,29 @@ export const TWO_ADDRESS_HOST = 'two.probe.test';
 export const DUAL_STACK_HOST = 'dual.probe.test';
 
 /** Finds a Debian binary on PATH or in the sbin directories (mosquitto and dnsmasq live in /usr/sbin). */
+/** The Debian package of each binary the probe tests start or use. */
+export const DEBIAN_PACKAGE: Record<string, string> = { openssl: 'openssl', mosquitto: 'mosquitto', dnsmasq: 'dnsmasq-base' };
+
+/** Whether this run is CI (`.ci/run` sets CDK_PRIVATE_IOT_CI=1 and installs every binary the tests need). */
+export const IN_CI = process.env.CDK_PRIVATE_IOT_CI === '1';
+
+/**
+ * `test` for a test that needs Debian binaries. When one is missing: outside CI the test is skipped with the install
+ * command in its title; in CI it runs and fails with that command, so a missing package can never pass CI silently.
+ */
+export function testNeeding(binaries: Record<string, string | undefined>): jest.It {
+  const missing = Object.keys(binaries).filter((name) => !binaries[name]);
+  if (missing.length === 0) return test;
+  const install = `apt-get install ${missing.map((m) => DEBIAN_PACKAGE[m] ?? m).join(' ')}`;
+  if (!IN_CI) {
+    return ((title: string, fn?: jest.ProvidesCallback, timeout?: number) =>
+      test.skip(`${title} [SKIPPED: ${missing.join(', ')} not installed - ${install}]`, fn, timeout)) as jest.It;
+  }
+  return ((title: string, _fn?: jest.ProvidesCallback, timeout?: number) => test(title, () => {
+    throw new Error(`${missing.join(', ')} not installed, but CI needs every probe test to run: ${install}`);
+  }, timeout)) as jest.It;
+}
+
 export function findBinary(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];
   for (const dir of dirs.filter((d) => d)) {
