@@ -14,10 +14,16 @@ const THING_NAME = '${iot:Connection.Thing.ThingName}';
 const DEFAULT_TOPIC = `things/${THING_NAME}/*`;
 /** AWS IoT Core quota: maximum size of a policy document, white space excluded. */
 const MAX_POLICY_DOCUMENT_CHARS = 2048;
-/** AWS IoT Core quota: topic names and filters are at most 256 bytes (UTF-8). */
+/** AWS IoT Core quota: topic names and filters are at most 256 bytes (UTF-8), the Basic Ingest prefix not counted. */
 const MAX_TOPIC_BYTES = 256;
-/** AWS IoT Core quota: at most 7 forward slashes in a topic name or filter (Basic Ingest `$aws/rules/` is exempt). */
+/** AWS IoT Core quota: at most 7 forward slashes in a topic name or filter, the Basic Ingest prefix not counted. */
 const MAX_TOPIC_SLASHES = 7;
+/**
+ * The Basic Ingest prefix `$aws/rules/<rule name>/`, whose three levels AWS IoT Core leaves out of the topic size and
+ * slash quotas (only the prefix: the rest of the topic counts, as in AWS's own client, aws-c-mqtt
+ * `aws_mqtt_is_valid_topic_for_iot_core`).
+ */
+const BASIC_INGEST_PREFIX = /^\$aws\/rules\/[^/]+\//;
 /** AWS IoT Core quota: client ids are at most 128 bytes (UTF-8). */
 const MAX_CLIENT_ID_BYTES = 128;
 
@@ -386,16 +392,25 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     }
 
     // --- Whole-document checks, once everything is known (thrown as our error, like every other check) -----
-    const topicProps: Array<[string, string[]]> = [
-      ['publishTopics', publishTopics], ['subscribeTopicFilters', subscribeTopicFilters], ['receiveTopics', receiveTopics],
+    // Each topic prop the user set, with the room its entries take (receive topics derived from the filters count
+    // for subscribeTopicFilters: an error must not blame receiveTopics when the user never set it).
+    const receiveDerived = props.receiveTopics === undefined;
+    const topicProps: Array<{ prop: string; entries: number; chars: number }> = [
+      { prop: 'publishTopics', entries: publishTopics.length, chars: publishTopics.join('').length },
+      {
+        prop: 'subscribeTopicFilters',
+        entries: subscribeTopicFilters.length,
+        chars: [...subscribeTopicFilters, ...(receiveDerived ? receiveTopics : [])].join('').length,
+      },
+      ...(receiveDerived ? [] : [{ prop: 'receiveTopics', entries: receiveTopics.length, chars: receiveTopics.join('').length }]),
     ];
     this.node.addValidation({
       validate: () => {
         const size = minimumDocumentSize(stack.resolve(this.document));
         if (size > MAX_POLICY_DOCUMENT_CHARS) {
-          // Name the topic prop that takes the most room: it is the first one to shorten.
-          const [prop, topics] = topicProps.reduce((a, b) => (b[1].join('').length > a[1].join('').length ? b : a));
-          invalidProp(this, prop, `(${topics.length} entries) make the policy document at least ${size} characters (white space excluded), more than the `
+          // Name the topic prop that takes the most room (the first one on a tie): it is the first one to shorten.
+          const { prop, entries } = topicProps.reduce((a, b) => (b.chars > a.chars ? b : a));
+          invalidProp(this, prop, `(${entries} entries) make the policy document at least ${size} characters (white space excluded), more than the `
             + `${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts`, 'use fewer or wildcard topics, or split the permissions into several policies');
         }
         checkEndpointVpcs(this, props.endpoints ?? [], vpcIds);
@@ -523,14 +538,16 @@ function validateTopic(scope: IConstruct, prop: string, topic: string, isFilter:
   if (literal.includes('\u0000')) {
     invalidProp(scope, prop, `contains a ${what} with the null character`, 'remove it (MQTT forbids U+0000 in topics)');
   }
-  if (Buffer.byteLength(literal, 'utf8') > MAX_TOPIC_BYTES) {
+  // The quotas count the topic without its Basic Ingest prefix (an exemption for the prefix, not for the whole topic).
+  const counted = withoutVariables(topic.replace(BASIC_INGEST_PREFIX, ''));
+  if (Buffer.byteLength(counted, 'utf8') > MAX_TOPIC_BYTES) {
     invalidProp(scope, prop, `contains '${topic}', longer than the ${MAX_TOPIC_BYTES} bytes AWS IoT Core allows`,
       'use a shorter topic, or a * wildcard for the varying part');
   }
   const isReserved = topic.startsWith('$') && !topic.startsWith('${');
-  if ((literal.match(/\//g) ?? []).length > MAX_TOPIC_SLASHES && !topic.startsWith('$aws/rules/')) {
-    invalidProp(scope, prop, `contains '${topic}', which has more than the ${MAX_TOPIC_SLASHES} forward slashes AWS IoT Core allows`,
-      'use a flatter topic hierarchy (at most 8 levels)');
+  if ((counted.match(/\//g) ?? []).length > MAX_TOPIC_SLASHES) {
+    invalidProp(scope, prop, `contains '${topic}', which has more than the ${MAX_TOPIC_SLASHES} forward slashes AWS IoT Core allows`
+      + ' (a Basic Ingest prefix $aws/rules/<rule>/ not counted)', 'use a flatter topic hierarchy (at most 8 levels)');
   }
   if (isReserved && !rules.allowReserved) {
     invalidProp(scope, prop, `contains '${topic}', a reserved topic (topics that begin with $, such as $aws/, belong to AWS IoT services)`,
