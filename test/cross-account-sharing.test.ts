@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import {
-  concreteApp, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf, TEST_ACCOUNT, TEST_REGION, testStack, testVpc,
+  concreteApp, createCall, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf, TEST_ACCOUNT, TEST_REGION, testStack, testVpc,
 } from './fixtures';
 import {
   CrossAccountIotEndpointService, CrossAccountIotEndpointServiceProps, IotEndpointService, IotEndpointServiceConsumer,
@@ -158,22 +158,33 @@ describe('CrossAccountIotEndpointService', () => {
     }
   });
 
-  test('each target group holds every ENI address of every data endpoint (2 endpoints x 2 zones = 4 IP targets)', () => {
-    const ctx = provider();
+  test.each([
+    ['2 zones', ['a', 'c'], 2],
+    ['3 zones', ['a', 'b', 'c'], 3],
+  ])('each target group holds exactly the address lookups\' outputs, every ENI of every data endpoint in order (%s)', (_what, zones, perEndpoint) => {
+    const ctx = provider({}, concreteApp({ serviceZoneSuffixes: { 'iot.data': zones } }));
     service(ctx);
     const template = templateOf(ctx.stack);
-    const expected = ctx.stack.resolve(ctx.endpoint.dataEndpointIps) as unknown[];
-    expect(expected).toHaveLength(4);
-    expect(new Set(expected.map((e) => JSON.stringify(e))).size).toBe(4);
+    // from the template alone: the data endpoints in construct order, the subnets each spans, the lookup that reads its ENIs
+    const endpoints = Object.entries(resources(template, 'AWS::EC2::VPCEndpoint'))
+      .map(([id, r]) => ({ id, index: Number(/DataEndpoint(\d+)[0-9A-F]{8}$/.exec(id)?.[1]), subnets: (r.Properties.SubnetIds as unknown[]).length }))
+      .sort((a, b) => a.index - b.index);
+    expect(endpoints.map((e) => [e.index, e.subnets])).toEqual([[1, perEndpoint], [2, perEndpoint]]);
+    const lookupOf = Object.fromEntries(Object.entries(resources(template, 'Custom::AWS'))
+      .map(([id, r]) => [createCall(r), id] as const)
+      .filter(([call]) => call.action === 'describeNetworkInterfaces')
+      .map(([call, id]) => [call.physicalResourceId.id.Ref as string, id]));
+    expect(Object.keys(lookupOf).sort()).toEqual(endpoints.map((e) => e.id).sort());
+    const addresses = endpoints.flatMap((e) => Array.from({ length: perEndpoint },
+      (_, i) => ({ 'Fn::GetAtt': [lookupOf[e.id], `NetworkInterfaces.${i}.PrivateIpAddress`] })));
+    expect(addresses).toHaveLength(2 * perEndpoint);
+
     const groups = Object.values(resources(template, 'AWS::ElasticLoadBalancingV2::TargetGroup'));
-    expect(groups).toHaveLength(3);
+    expect(groups.map((g) => g.Properties.Port).sort((a, b) => a - b)).toEqual(IOT_PORTS);
     for (const group of groups) {
       expect(group.Properties.TargetType).toBe('ip');
       expect(group.Properties.Protocol).toBe('TCP');
-      const targets = group.Properties.Targets as Array<{ Id: unknown; Port: number }>;
-      expect(targets).toHaveLength(4);
-      expect(targets.map((t) => t.Port)).toEqual([group.Properties.Port, group.Properties.Port, group.Properties.Port, group.Properties.Port]);
-      expect(targets.map((t) => JSON.stringify(t.Id)).sort()).toEqual(expected.map((e) => JSON.stringify(e)).sort());
+      expect(group.Properties.Targets).toEqual(addresses.map((id) => ({ Id: id, Port: group.Properties.Port })));
     }
   });
 
@@ -402,11 +413,16 @@ describe('IotEndpointServiceConsumer', () => {
       expect(r.Properties).toMatchObject({ Type: 'A', Weight: 1, Name: `${ATS_ADDRESS}.`, HostedZoneId: { Ref: zoneId } });
       expect(r.Properties.ResourceRecords).toHaveLength(1);
     }
-    expect(records.map((r) => JSON.stringify(r.Properties.ResourceRecords[0])).sort())
-      .toEqual((ctx.stack.resolve(c.endpoint.dataEndpointIps) as unknown[]).map((ip) => JSON.stringify(ip)).sort());
     const calls = lookupCalls(template);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatch(/describeNetworkInterfaces/);
+    // one record per output of the lookup, which reads the ENIs of the consumer endpoint (2 subnets)
+    const [[lookupId, lookup]] = Object.entries(resources(template, 'Custom::AWS'));
+    const endpointId = resourcesOfType(template, 'AWS::EC2::VPCEndpoint')[0];
+    expect(createCall(lookup).physicalResourceId).toEqual({ id: { Ref: endpointId } });
+    expect(records.map((r) => r.Properties.ResourceRecords[0]))
+      .toEqual([0, 1].map((i) => ({ 'Fn::GetAtt': [lookupId, `NetworkInterfaces.${i}.PrivateIpAddress`] })));
+    expect(c.endpoint.networkInterfacesPerEndpoint).toBe(2);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/describeEndpoint|iot:DescribeEndpoint/);
     expect(lambdaCount(template)).toBe(1);
   });

@@ -450,6 +450,170 @@ describe('options', () => {
   });
 });
 
+describe('boundaries: both sides of each check', () => {
+  /** A 3-zone VPC with two isolated subnet groups, so each zone holds two subnets. */
+  function twoSubnetsPerZone() {
+    return setup(concreteApp(), {
+      subnetConfiguration: [
+        { name: 'Devices', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+        { name: 'Endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 26 },
+      ],
+    });
+  }
+
+  test('two subnets in one zone: one of them per zone (an endpoint takes one subnet per zone)', () => {
+    const { stack, vpc } = twoSubnetsPerZone();
+    const [devicesA, , devicesC, endpointsA, , endpointsC] = vpc.isolatedSubnets;
+    expect(vpc.isolatedSubnets.map((s) => s.availabilityZone)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    // the default selection holds all six isolated subnets (two per zone); the explicit one four (two in 1a, two in 1c)
+    const byDefault = endpoint(stack, vpc, { dataEndpointAddress: DATA_ATS_HOST }, 'Default');
+    const explicit = endpoint(stack, vpc, { dataEndpointAddress: DATA_ATS_HOST, subnets: { subnets: [devicesA, endpointsA, devicesC, endpointsC] } }, 'Explicit');
+    const template = templateOf(stack);
+    const subnetIds = Object.values(vpcEndpoints(template)).map((r) => r.Properties.SubnetIds);
+    expect(subnetIds).toEqual([refs(stack, [devicesA, devicesC]), refs(stack, [devicesA, devicesC])]);
+    for (const ep of [byDefault, explicit]) {
+      expect(ep.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1c']);
+      expect(ep.networkInterfacesPerEndpoint).toBe(2);
+      expect(ep.dataEndpointIps).toHaveLength(2);
+    }
+  });
+
+  test('two subnets in one zone are one zone: rejected as a single zone, accepted with allowSingleAvailabilityZone', () => {
+    const { stack, vpc } = twoSubnetsPerZone();
+    const [devicesA, , , endpointsA] = vpc.isolatedSubnets;
+    expect(() => endpoint(stack, vpc, { subnets: { subnets: [devicesA, endpointsA] } }))
+      .toThrow(/subnets leave a single usable availability zone \(eu-west-1a\), so a zone failure cuts every device off/);
+    const ep = endpoint(stack, vpc, { subnets: { subnets: [devicesA, endpointsA] }, allowSingleAvailabilityZone: true }, 'Single');
+    expect(ep.subnets).toEqual([devicesA]);
+    expect(ep.networkInterfacesPerEndpoint).toBe(1);
+  });
+
+  test.each([
+    ['1 s (the low bound)', Duration.seconds(1), 1],
+    ['230 s (the cap)', Duration.seconds(230), 230],
+    ['229,999 ms', Duration.millis(229_999), 229.999],
+  ])('mqttKeepAlive %s is accepted', (_what, keepAlive, seconds) => {
+    const { stack, vpc } = setup();
+    expect(endpoint(stack, vpc, { mqttKeepAlive: keepAlive }).mqttKeepAlive.toSeconds({ integral: false })).toBe(seconds);
+  });
+
+  test.each([
+    [Duration.seconds(231), /mqttKeepAlive 231 s exceeds the 230 s cap/],
+    [Duration.millis(230_001), /mqttKeepAlive 230\.001 s exceeds the 230 s cap/],
+    [Duration.hours(1), /mqttKeepAlive 3600 s exceeds the 230 s cap/],
+    [Duration.millis(999), /mqttKeepAlive 0\.999 s is not a keep-alive interval; use 1 to 230 s/],
+    [Duration.seconds(0), /mqttKeepAlive 0 s is not a keep-alive interval; use 1 to 230 s/],
+  ])('mqttKeepAlive %s is rejected', (keepAlive, message) => {
+    const { stack, vpc } = setup();
+    expect(() => endpoint(stack, vpc, { mqttKeepAlive: keepAlive })).toThrow(message);
+    expect(stack.node.findChild('Endpoint').node.children).toHaveLength(0);
+  });
+
+  test('mqttKeepAlive as a token is taken unchecked (its value is unknown at synth time)', () => {
+    const { stack, vpc } = setup();
+    const keepAlive = Duration.seconds(Token.asNumber(Lazy.number({ produce: () => 600 })));
+    expect(endpoint(stack, vpc, { mqttKeepAlive: keepAlive }).mqttKeepAlive).toBe(keepAlive);
+  });
+
+  test.each([
+    ['Peer.anyIpv4()', () => [ec2.Peer.anyIpv4()], 'peers includes 0.0.0.0/0: anything'],
+    ['Peer.anyIpv6()', () => [ec2.Peer.anyIpv6()], 'peers includes ::/0: anything'],
+    ['Peer.ipv6(\'::/0\')', () => [ec2.Peer.ipv6('::/0'), ec2.Peer.ipv4('10.20.0.0/16')], 'peers includes ::/0: anything'],
+    ['both', () => [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()], 'peers includes 0.0.0.0/0 and ::/0: anything'],
+  ])('a peer open to any address (%s): the endpointOpenToAnywhere warning names it', (_what, peers, message) => {
+    const { stack, vpc } = setup(concreteApp({}, { context: { [LINT_SKIP_CONTEXT]: 'endpoint open to any address on purpose (the warning is the subject)' } }));
+    endpoint(stack, vpc, { peers: peers(), dataEndpointAddress: DATA_ATS_HOST });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/Endpoint', Match.stringLikeRegexp('cdk-private-iot:endpointOpenToAnywhere'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0].entry.data)).toContain(message);
+  });
+
+  test.each([
+    ['named IPv4 and IPv6 CIDRs', () => [ec2.Peer.ipv4('10.20.0.0/16'), ec2.Peer.ipv6('2001:db8::/32')]],
+    ['the widest CIDRs short of any address', () => [ec2.Peer.ipv4('0.0.0.0/1'), ec2.Peer.ipv6('::/1')]],
+  ])('no endpointOpenToAnywhere warning for %s', (_what, peers) => {
+    const { stack, vpc } = setup();
+    endpoint(stack, vpc, { peers: peers(), dataEndpointAddress: DATA_ATS_HOST });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-private-iot:endpointOpenToAnywhere'));
+  });
+
+  test('Peer.anyIpv6() next to a token peer: the security group findings are not acknowledged, as with Peer.anyIpv4()', () => {
+    const app = concreteApp({}, { context: { [LINT_SKIP_CONTEXT]: 'endpoint open to any IPv6 address on purpose (its findings must stay visible)' } });
+    const { stack, vpc } = setup(app, { withFlowLog: true, ipProtocol: ec2.IpProtocol.DUAL_STACK });
+    endpoint(stack, vpc, { peers: [ec2.Peer.anyIpv6(), ec2.Peer.ipv4(vpc.vpcCidrBlock)], dataEndpointAddress: DATA_ATS_HOST });
+    const findings = formatNagFindings(nagFindings(stack, { include: (path) => path.startsWith(`${stack.node.path}/Endpoint/`) }));
+    expect(findings).toContain('AwsSolutions-EC23 @ TestStack/Endpoint/SecurityGroup/Resource');
+  });
+});
+
+describe('IotEndpointService.serviceName and dataServiceName', () => {
+  test.each([
+    ['eu-west-1', 'com.amazonaws.eu-west-1.iot.data'],
+    ['us-east-1', 'com.amazonaws.us-east-1.iot.data'],
+    ['us-gov-west-1', 'com.amazonaws.us-gov-west-1.iot.data'],
+    ['cn-north-1', 'cn.com.amazonaws.cn-north-1.iot.data'],
+    ['cn-northwest-1', 'cn.com.amazonaws.cn-northwest-1.iot.data'],
+  ])('AWS IoT Core\'s own iot.data in %s is %s', (region, name) => {
+    const stack = new Stack(new App(), 'Regional', { env: { account: TEST_ACCOUNT, region } });
+    expect(IotEndpointService.DATA.serviceName(stack)).toBe(name);
+    expect(IotEndpointService.GREENGRASS.serviceName(stack)).toBe(name.replace('iot.data', 'greengrass'));
+  });
+
+  /** A data endpoint through a provider's endpoint service; the zones are given (no lookup of the provider's service). */
+  function throughProvider(region: string, dataServiceName: string) {
+    const app = concreteApp({ region });
+    const stack = testStack(app, 'Consumer', { env: { region } });
+    const vpc = testVpc(stack);
+    const host = `a1b2c3d4e5f6g7-ats.iot.${/\.vpce\.([a-z0-9-]+)\./.exec(dataServiceName)?.[1] ?? region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+    const ep = endpoint(stack, vpc, { dataServiceName, dataEndpointAddress: host, supportedAvailabilityZones: [`${region}a`, `${region}c`] });
+    return { stack, ep, resource: Object.values(vpcEndpoints(templateOf(stack))) };
+  }
+
+  test.each([
+    ['eu-west-1', 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', undefined],
+    ['cn-north-1', 'cn.com.amazonaws.vpce.cn-north-1.vpce-svc-0123456789abcdef0', undefined],
+    ['eu-west-1', 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0', 'us-east-1'],
+    ['cn-north-1', 'cn.com.amazonaws.vpce.cn-northwest-1.vpce-svc-0123456789abcdef0', 'cn-northwest-1'],
+  ])('a %s stack connects to %s as given (ServiceRegion %s)', (region, name, serviceRegion) => {
+    const { ep, resource } = throughProvider(region, name);
+    expect(resource).toHaveLength(1);
+    expect(resource[0].Properties.ServiceName).toBe(name);
+    expect(resource[0].Properties.ServiceRegion).toBe(serviceRegion);
+    expect(ep.dataServiceName).toBe(name);
+  });
+
+  test.each([
+    ['com.amazonaws.eu-west-1.iot.data', 'AWS IoT Core\'s own service name'],
+    ['vpce-svc-0123456789abcdef0', 'a bare service id'],
+    ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef', '16 hex digits'],
+    ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef01', '18 hex digits'],
+    ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789ABCDEF0', 'upper-case hex digits'],
+    ['com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0 ', 'a trailing space'],
+  ])('dataServiceName %p (%s) is rejected', (dataServiceName) => {
+    const { stack, vpc } = setup();
+    expect(() => endpoint(stack, vpc, { dataServiceName, dataEndpointAddress: DATA_ATS_HOST }))
+      .toThrow(/dataServiceName '.*' is not a PrivateLink endpoint service name; use the provider's serviceName, e\.g\. com\.amazonaws\.vpce\.eu-west-1\.vpce-svc-/);
+    expect(stack.node.findChild('Endpoint').node.children).toHaveLength(0);
+  });
+
+  test.each([
+    ['eu-west-1', 'cn.com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0',
+      /dataServiceName '.*' does not match how eu-west-1 names endpoint services \(com\.amazonaws\.vpce\.eu-west-1\.vpce-svc-\.\.\.\): the cn\. prefix belongs to the China regions only; use the serviceName exactly as/],
+    ['cn-north-1', 'com.amazonaws.vpce.cn-north-1.vpce-svc-0123456789abcdef0',
+      /dataServiceName '.*' does not match how cn-north-1 names endpoint services \(cn\.com\.amazonaws\.vpce\.cn-north-1\.vpce-svc-\.\.\.\); use the serviceName exactly as/],
+    ['eu-west-1', 'cn.com.amazonaws.vpce.cn-north-1.vpce-svc-0123456789abcdef0', /dataServiceName '.*' is in cn-north-1, another partition than the stack's region eu-west-1 \(aws-cn, not aws\), and PrivateLink does not cross partitions; connect to an endpoint service of the aws partition/],
+    ['eu-west-1', 'com.amazonaws.vpce.us-gov-west-1.vpce-svc-0123456789abcdef0', /is in us-gov-west-1, another partition than the stack's region eu-west-1/],
+    ['cn-north-1', 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', /is in eu-west-1, another partition than the stack's region cn-north-1/],
+  ])('a %s stack rejects %s (a prefix of another region, or no PrivateLink across partitions)', (region, dataServiceName, message) => {
+    const stack = testStack(concreteApp({ region }), 'Consumer', { env: { region } });
+    const vpc = testVpc(stack);
+    const host = `a1b2c3d4e5f6g7-ats.iot.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+    expect(() => endpoint(stack, vpc, { dataServiceName, dataEndpointAddress: host, supportedAvailabilityZones: [`${region}a`, `${region}c`] }))
+      .toThrow(message);
+    expect(stack.node.findChild('Endpoint').node.children).toHaveLength(0);
+  });
+});
+
 describe('addresses', () => {
   /** iot.data offered in all three zones, 2 endpoints x 3 network interfaces. */
   function threeZonesTwoEndpoints() {

@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnWaitConditionHandle, NestedStack, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { concreteApp, LINT_SKIP_CONTEXT, testStack, testVpc, thrown } from './fixtures';
+import { concreteApp, LINT_SKIP_CONTEXT, templateOf, testStack, testVpc, thrown } from './fixtures';
 import { IotAccountStack, IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
-import { CFN_MAX_TEMPLATE_BYTES, stackFigures } from '../src/private/stack-limits';
+import { stackFigures } from '../src/private/stack-limits';
 
 const DATA_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 
@@ -15,6 +16,23 @@ function fleetStack(app: App, id = 'Fleet', props: { suppressTemplateIndentation
   const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 5_000_000, dataEndpointAddress: DATA_ADDRESS });
   const zone = new IotPrivateHostedZone(stack, 'Zone', { endpoint });
   return { stack, vpc, endpoint, zone };
+}
+
+/** The number of resources in a synthesized template. */
+function resourceCount(template: Template): number {
+  return Object.keys(template.toJSON().Resources).length;
+}
+
+/** The number of describeNetworkInterfaces lookups (Custom::AWS) in a template. */
+function eniLookupCount(template: Template): number {
+  return Object.values(template.findResources('Custom::AWS')).filter((r) => JSON.stringify(r.Properties.Create).includes('describeNetworkInterfaces')).length;
+}
+
+/** The template file aws-cdk-lib writes for `stack`, parsed, and its size in bytes. */
+function writtenTemplate(app: App, stack: Stack): { template: any; bytes: number } {
+  const assembly = app.synth({ force: true });
+  const file = path.join(assembly.directory, assembly.getStackArtifact(stack.artifactId).templateFile);
+  return { template: JSON.parse(fs.readFileSync(file, 'utf-8')), bytes: fs.statSync(file).size };
 }
 
 /** `n` resources of the user's own (1 resource each). */
@@ -29,6 +47,15 @@ function userResources(stack: Stack, n: number, metadataBytes = 0) {
 
 describe('CloudFormation limits are checked when the app is synthesized', () => {
   test('over 500 resources: our error names the construct that adds the most, its prop, every share and the way out', () => {
+    const probe = concreteApp();
+    const template = templateOf(fleetStack(probe).stack);
+    const base = resourceCount(template);
+    // the endpoint's own resources: 50 iot.data endpoints, their security group, and one address lookup per endpoint with
+    // the IAM policy aws-cdk-lib's AwsCustomResource gives each lookup (50 + 1 + 50 + 50 = 151); the zone's: 1 + 100 records
+    const count = (type: string) => Object.keys(template.findResources(type)).length;
+    expect(['AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup', 'AWS::IAM::Policy', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet'].map(count))
+      .toEqual([50, 1, 50, 1, 100]);
+    expect(eniLookupCount(template)).toBe(50);
     const app = concreteApp();
     const { stack } = fleetStack(app);
     userResources(stack, 260);
@@ -36,12 +63,11 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(error.name).toBe('CdkPrivateIotError');
     expect(error.prop).toBe('expectedDevices');
     expect(error.constructPath).toBe('Fleet/Endpoint');
-    const total = Number(/to (\d+) resources, more than the 500 CloudFormation accepts in one stack/.exec(error.message)?.[1]);
-    expect(total).toBe(stackFigures(stack).resources);
-    expect(total).toBeGreaterThan(500);
-    expect(error.message).toMatch(/PrivateIotDataEndpoint 'Fleet\/Endpoint' \d+ \(expectedDevices 5000000: 50 iot.data endpoints x 2 zones\)/);
-    expect(error.message).toMatch(/IotPrivateHostedZone 'Fleet\/Zone' 101 \(endpoint with 50 iot.data endpoints, recordStyle WEIGHTED_IPS: 100 records\)/);
-    expect(error.message).toMatch(/other constructs \d+/);
+    expect(error.message).toContain(`to ${base + 260} resources, more than the 500 CloudFormation accepts in one stack`);
+    expect(error.message).toContain("PrivateIotDataEndpoint 'Fleet/Endpoint' 151 (expectedDevices 5000000: 50 iot.data endpoints x 2 zones)");
+    expect(error.message).toContain("IotPrivateHostedZone 'Fleet/Zone' 101 (endpoint with 50 iot.data endpoints, recordStyle WEIGHTED_IPS: 100 records)");
+    // everything else: the VPC, the shared lookup function and its role, the user's 260
+    expect(error.message).toContain(`other constructs ${base + 260 - 151 - 101}`);
     expect(error.message).toMatch(/lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack, or move constructs into a stack of their own/);
   });
 
@@ -55,13 +81,32 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
   });
 
-  test('at 500 resources or fewer the same stack synthesizes', () => {
-    const app = concreteApp();
-    const { stack } = fleetStack(app);
-    const before = stackFigures(stack).resources;
-    userResources(stack, 500 - before);
-    expect(() => app.synth()).not.toThrow();
-    expect(stackFigures(stack).resources).toBe(500);
+  test('500 resources synthesize, 501 do not', () => {
+    const base = resourceCount(templateOf(fleetStack(concreteApp(), 'Probe').stack));
+    const at = concreteApp();
+    const { stack } = fleetStack(at);
+    userResources(stack, 500 - base);
+    expect(() => at.synth()).not.toThrow();
+    expect(resourceCount(templateOf(stack))).toBe(500);
+
+    const over = concreteApp();
+    userResources(fleetStack(over).stack, 501 - base);
+    expect(thrown(() => over.synth()).message).toContain('to 501 resources, more than the 500 CloudFormation accepts in one stack');
+  });
+
+  test('200 outputs synthesize, 201 do not', () => {
+    const outputs = (n: number) => {
+      const app = concreteApp();
+      const { stack } = fleetStack(app);
+      for (let i = 0; i < n; i++) {
+        new CfnOutput(stack, `Out${i}`, { value: `${i}` });
+      }
+      return { app, stack };
+    };
+    const at = outputs(200);
+    expect(() => at.app.synth()).not.toThrow();
+    expect(Object.keys(templateOf(at.stack).findOutputs('*'))).toHaveLength(200);
+    expect(thrown(() => outputs(201).app.synth()).message).toContain('has 201 outputs, more than the 200 CloudFormation accepts in one stack');
   });
 
   test('the @aws-cdk/core:stackResourceLimit context moves the limit, and 0 turns the check off as in aws-cdk-lib', () => {
@@ -90,16 +135,47 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
   });
 
   test('over 1,000,000 template bytes: the error gives the size and suggests suppressTemplateIndentation', () => {
+    // the size of the template file, computed here: the written template of the same stack without the padding,
+    // plus the padded resources, serialized as aws-cdk-lib writes templates (indentation 1)
+    const probe = concreteApp();
+    const { stack: probeStack } = fleetStack(probe, 'Fleet');
+    const written = writtenTemplate(probe, probeStack);
+    expect(Buffer.byteLength(JSON.stringify(written.template, undefined, 1))).toBe(written.bytes);
+    const padded = { ...written.template, Resources: { ...written.template.Resources } };
+    for (let i = 0; i < 100; i++) {
+      padded.Resources[`Mine${i}`] = { Type: 'AWS::CloudFormation::WaitConditionHandle', Metadata: { Padding: 'x'.repeat(8_000) } };
+    }
+    const expected = Buffer.byteLength(JSON.stringify(padded, undefined, 1));
+    expect(expected).toBeGreaterThan(1_000_000);
+
     const app = concreteApp();
     const { stack } = fleetStack(app);
     userResources(stack, 100, 8_000);
     const error = thrown(() => app.synth());
     expect(error.name).toBe('CdkPrivateIotError');
     expect(error.prop).toBe('expectedDevices');
-    const bytes = Number(/a template of ([\d,]+) bytes/.exec(error.message)?.[1].replace(/,/g, ''));
-    expect(bytes).toBe(stackFigures(stack).templateBytes);
-    expect(bytes).toBeGreaterThan(CFN_MAX_TEMPLATE_BYTES);
-    expect(error.message).toMatch(/more than the 1,000,000 CloudFormation accepts .*set suppressTemplateIndentation: true on the stack/);
+    expect(error.message).toContain(`a template of ${expected.toLocaleString('en-US')} bytes, more than the 1,000,000 CloudFormation accepts`);
+    expect(error.message).toMatch(/set suppressTemplateIndentation: true on the stack/);
+  });
+
+  test('a template of exactly 1,000,000 bytes synthesizes, one byte more does not', () => {
+    const probe = concreteApp();
+    const base = writtenTemplate(probe, fleetStack(probe, 'Fleet').stack).bytes;
+    // one padded resource adds its padding plus a fixed overhead; measure the overhead with a padding of 1 byte
+    const one = concreteApp();
+    const { stack: oneStack } = fleetStack(one, 'Fleet');
+    userResources(oneStack, 1, 1);
+    const overhead = writtenTemplate(one, oneStack).bytes - base - 1;
+    const padding = (total: number) => total - base - overhead;
+
+    const at = concreteApp();
+    const { stack } = fleetStack(at);
+    userResources(stack, 1, padding(1_000_000));
+    expect(writtenTemplate(at, stack).bytes).toBe(1_000_000);
+
+    const over = concreteApp();
+    userResources(fleetStack(over).stack, 1, padding(1_000_001));
+    expect(thrown(() => over.synth()).message).toContain('a template of 1,000,001 bytes, more than the 1,000,000 CloudFormation accepts');
   });
 
   test.each([false, true])('the measured template size is the size of the template file written (suppressTemplateIndentation %s)', (suppress) => {
@@ -111,13 +187,19 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(stackFigures(stack).templateBytes).toBe(fs.statSync(file).size);
   });
 
-  test('a stack without constructs of ours is not checked by this library', () => {
-    const app = new App({ context: { [LINT_SKIP_CONTEXT]: 'past 200 outputs on purpose (a stack without constructs of ours)' } });
-    const stack = new Stack(app, 'Plain');
+  test('only the stacks that hold a construct of ours are checked: a plain stack of the same app is left to aws-cdk-lib', () => {
+    const app = concreteApp({}, { context: { [LINT_SKIP_CONTEXT]: 'past 200 outputs on purpose (a stack without constructs of ours)' } });
+    fleetStack(app);
+    const plain = new Stack(app, 'Plain');
     for (let i = 0; i < 201; i++) {
-      new CfnOutput(stack, `Out${i}`, { value: `${i}` });
+      new CfnOutput(plain, `Out${i}`, { value: `${i}` });
     }
+    // our check would reject the plain stack (it does reject 201 outputs in a stack of ours, above); aws-cdk-lib does not
     expect(() => app.synth()).not.toThrow();
+    userResources(plain, 501);
+    const error = thrown(() => app.synth({ force: true }));
+    expect(error.name).not.toBe('CdkPrivateIotError');
+    expect(error.message).toMatch(/Number of resources in stack 'Plain': 501 is greater than allowed maximum of 500/);
   });
 
   test('a zone in a stack of its own is named when it adds the most', () => {
@@ -167,6 +249,47 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
     const error = thrown(() => app.synth());
     expect([error.name, error.prop, error.constructPath]).toEqual(['CdkPrivateIotError', 'expectedDevices', 'Iot/Endpoint']);
     expect(error.message).toContain('expectedDevices 4900000 needs 50 interface endpoints, and the VPC holds 1 more (Iot/Vpc/Logs): 51, more than the 50');
+  });
+
+  /** 49 endpoints of ours (4,800,000 devices and iot.credentials) in the stack's VPC. */
+  function fortyNine(app = concreteApp()) {
+    const stack = testStack(app, 'Iot');
+    const vpc = testVpc(stack);
+    new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_800_000, services: [{ service: IotEndpointService.CREDENTIALS }] });
+    return { app, stack, vpc };
+  }
+
+  test('49 of ours and 1 other interface endpoint in the VPC make 50: at the quota, accepted', () => {
+    const { app, vpc } = fortyNine();
+    vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('interface endpoints in another VPC of the stack do not count', () => {
+    const { app, stack, vpc } = fortyNine();
+    vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    const other = testVpc(stack, 'OtherVpc', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16') });
+    other.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    other.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS });
+    expect(() => app.synth()).not.toThrow();
+    // the same two in the endpoints' VPC: 52
+    vpc.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS });
+    vpc.addInterfaceEndpoint('Ssm', { service: ec2.InterfaceVpcEndpointAwsService.SSM });
+    expect(thrown(() => app.synth({ force: true })).message).toContain('needs 49 interface endpoints, and the VPC holds 3 more (Iot/Vpc/Logs, Iot/Vpc/Sts, Iot/Vpc/Ssm): 52');
+  });
+
+  test('interface endpoints of another stack do not count, even when its VPC has the same logical id', () => {
+    const { app, stack, vpc } = fortyNine();
+    vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    // a nested stack is part of the stack's construct tree; its VPC 'Vpc' has the logical id of the stack's VPC
+    const nested = new NestedStack(stack, 'Nested');
+    const nestedVpc = testVpc(nested, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.1.0.0/16') });
+    expect(nested.resolve(nestedVpc.vpcId)).toEqual(stack.resolve(vpc.vpcId));
+    nestedVpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    // a sibling stack
+    const sibling = testStack(app, 'Sibling');
+    testVpc(sibling).addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('the IoT account stack leaves room for its CloudWatch Logs and S3 interface endpoints', () => {
@@ -219,16 +342,37 @@ describe('Network Load Balancer targets (Elastic Load Balancing quotas)', () => 
     ['one port fewer', { ports: [443, 8883] }],
     ['cross-zone off (42 x 3 = 126 targets per zone)', { crossZoneEnabled: false }],
     ['a raised quota', { targetsPerZoneQuota: 600 }],
-  ])('the same fleet fits with %s', (_what, props) => {
+  ])('the same fleet fits with %s: one target group per port, each with all 168 interfaces', (_what, props) => {
     const { stack, endpoint } = fourZoneEndpoint(4_200_000);
     const frontDoor = new StaticIpIotFrontDoor(stack, 'FrontDoor', { endpoint, internetFacing: false, ...props });
-    expect(frontDoor.targetGroups.length).toBeGreaterThan(0);
+    const ports = 'ports' in props ? props.ports : [443, 8443, 8883];
+    const groups = Object.values(templateOf(stack).findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+    expect(groups.map((g) => g.Properties.Port).sort((a, b) => a - b)).toEqual(ports);
+    for (const group of groups) {
+      expect(group.Properties.Targets).toHaveLength(42 * 4);
+    }
+    expect(frontDoor.targetGroups).toHaveLength(ports.length);
   });
 
   test('4,100,000 devices (3 x 164 = 492 targets) fit under the default quota', () => {
     const { stack, endpoint } = fourZoneEndpoint(4_100_000);
     const frontDoor = new StaticIpIotFrontDoor(stack, 'FrontDoor', { endpoint, internetFacing: false });
     expect(frontDoor.targetGroups).toHaveLength(3);
+    const groups = Object.values(templateOf(stack).findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+    expect(groups.map((g) => g.Properties.Targets.length)).toEqual([164, 164, 164]);
+  });
+
+  test('500 targets fit, 501 do not (one port, one zone: one target per endpoint)', () => {
+    const oneZone = (devices: number) => {
+      const stack = testStack();
+      const vpc = testVpc(stack);
+      const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
+        vpc, expectedDevices: devices, interfaceEndpointQuota: 600, supportedAvailabilityZones: ['eu-west-1a'], allowSingleAvailabilityZone: true,
+      });
+      return () => new StaticIpIotFrontDoor(stack, 'FrontDoor', { endpoint, internetFacing: false, ports: [8883] });
+    };
+    expect(oneZone(50_000_000)().targetGroups).toHaveLength(1);
+    expect(thrown(oneZone(50_000_001)).message).toContain('ports [8883] x 501 endpoint interfaces (501 endpoints x 1 zones) = 501 targets');
   });
 
   test('cross-zone off counts each zone alone', () => {

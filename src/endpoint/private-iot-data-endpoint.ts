@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { IotEndpointService } from './iot-endpoint-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
@@ -503,9 +504,35 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       invalidProp(this, 'dataServiceName', `'${serviceName}' is not a PrivateLink endpoint service name`,
         'use the provider\'s serviceName, e.g. com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0 (omit it for AWS IoT Core\'s own iot.data)');
     }
+    this.checkServicePartition(serviceName);
     if (dataEndpointAddress === undefined) {
       invalidProp(this, 'dataServiceName', 'is a provider\'s endpoint service but dataEndpointAddress is missing, and a lookup here would return this account\'s own IoT endpoint',
         'pass the provider account\'s ATS data endpoint as dataEndpointAddress');
+    }
+  }
+
+  /**
+   * PrivateLink connects regions of one partition only, and names a region's endpoint services with that region's
+   * prefix (`cn.com.amazonaws.vpce` in China): a name that breaks either rule matches no service, and would fail only
+   * at deployment.
+   */
+  private checkServicePartition(serviceName: string): void {
+    const named = Token.isUnresolved(serviceName) ? undefined : /^(.*)\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]+$/.exec(serviceName);
+    if (!named) {
+      return;
+    }
+    const [, prefix, region] = named;
+    const expected = RegionInfo.get(region).vpcEndpointServiceNamePrefix;
+    if (expected !== undefined && prefix !== expected) {
+      invalidProp(this, 'dataServiceName', `'${serviceName}' does not match how ${region} names endpoint services (${expected}.${region}.vpce-svc-...)`
+        + (prefix.startsWith('cn.') ? ': the cn. prefix belongs to the China regions only' : ''),
+      'use the serviceName exactly as the provider\'s stack or `aws ec2 describe-vpc-endpoint-service-configurations` prints it');
+    }
+    const own = Stack.of(this).region;
+    const partitions = [region, own].map((r) => (Token.isUnresolved(r) ? undefined : RegionInfo.get(r).partition));
+    if (partitions[0] !== undefined && partitions[1] !== undefined && partitions[0] !== partitions[1]) {
+      invalidProp(this, 'dataServiceName', `'${serviceName}' is in ${region}, another partition than the stack's region ${own} (${partitions[0]}, not ${partitions[1]}), `
+        + 'and PrivateLink does not cross partitions', `connect to an endpoint service of the ${partitions[1]} partition, or deploy this stack in the provider's partition`);
     }
   }
 
@@ -524,8 +551,11 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   }
 
   private selectSubnets(props: PrivateIotDataEndpointProps, services: IotEndpointService[]): ec2.ISubnet[] {
-    const selection = props.vpc.selectSubnets({ ...props.subnets, onePerAz: true });
-    const selected = selection.subnets;
+    const selection = props.vpc.selectSubnets(props.subnets);
+    // One subnet per zone (an endpoint takes one per zone; two of one zone fail the deployment and would count as two
+    // zones below): the first of each zone, as aws-cdk-lib's onePerAz keeps, which it applies to selections by type,
+    // group or filter but not to an explicit `subnets` list.
+    const selected = selection.subnets.filter((s, i, all) => all.findIndex((other) => other.availabilityZone === s.availabilityZone) === i);
     if (selected.length === 0 && !selection.isPendingLookup) {
       invalidProp(this, 'subnets', 'selects no subnet of the VPC', 'select at least two subnets in different availability zones');
     }

@@ -1,4 +1,5 @@
-import { CfnOutput, CfnResource, Stack, STACK_RESOURCE_LIMIT_CONTEXT } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, CfnResource, CfnRule, DefaultStackSynthesizer, Fn, Stack, STACK_RESOURCE_LIMIT_CONTEXT } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { CdkPrivateIotError, kindOf } from './errors';
 
@@ -61,7 +62,7 @@ export interface StackFigures {
 
 /** Renders the stack's template as aws-cdk-lib is about to write it and counts what CloudFormation limits. */
 export function stackFigures(stack: Stack): StackFigures {
-  const template = renderTemplate(stack);
+  const template = withSynthesizerAdditions(stack, renderTemplate(stack));
   const indentation = (stack as unknown as { _suppressTemplateIndentation?: boolean })._suppressTemplateIndentation ? undefined : 1;
   return {
     resources: Object.keys(template.Resources ?? {}).length,
@@ -73,6 +74,52 @@ export function stackFigures(stack: Stack): StackFigures {
 interface RenderedTemplate {
   readonly Resources?: Record<string, unknown>;
   readonly Outputs?: Record<string, unknown>;
+  readonly Parameters?: Record<string, unknown>;
+  readonly Rules?: Record<string, unknown>;
+}
+
+/** The parts of aws-cdk-lib's DefaultStackSynthesizer that decide its bootstrap version check (not public API). */
+interface DefaultSynthesizerInternals {
+  readonly props?: { readonly generateBootstrapVersionRule?: boolean };
+  readonly bootstrapStackVersionSsmParameter?: string;
+  readonly _requiredBootstrapVersionForDeployment?: number;
+}
+
+/**
+ * `template` plus what the stack's synthesizer adds when it writes the template, after validation: aws-cdk-lib's
+ * `DefaultStackSynthesizer` adds the `BootstrapVersion` parameter and the `CheckBootstrapVersion` rule then (about
+ * 800 bytes with indentation), so a template measured without them could be written over the limit. They are built
+ * here as aws-cdk-lib builds them, on a stack of their own.
+ */
+function withSynthesizerAdditions(stack: Stack, template: RenderedTemplate): RenderedTemplate {
+  const synthesizer = stack.synthesizer;
+  if (!(synthesizer instanceof DefaultStackSynthesizer) || stack.node.tryFindChild('BootstrapVersion')) {
+    return template;
+  }
+  const internals = synthesizer as unknown as DefaultSynthesizerInternals;
+  if (internals.props?.generateBootstrapVersionRule === false) {
+    return template;
+  }
+  const scratch = new Stack(undefined, 'Scratch');
+  const ssmParameter = internals.bootstrapStackVersionSsmParameter ?? `/cdk-bootstrap/${synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}/version`;
+  const requiredVersion = internals._requiredBootstrapVersionForDeployment ?? 6;
+  const version = new CfnParameter(scratch, 'BootstrapVersion', {
+    type: 'AWS::SSM::Parameter::Value<String>',
+    description: `Version of the CDK Bootstrap resources in this environment, automatically retrieved from SSM Parameter Store. ${cxapi.SSMPARAM_NO_INVALIDATE}`,
+    default: ssmParameter,
+  });
+  new CfnRule(scratch, 'CheckBootstrapVersion', {
+    assertions: [{
+      assert: Fn.conditionNot(Fn.conditionContains(Array.from({ length: requiredVersion - 1 }, (_, i) => `${i + 1}`), version.valueAsString)),
+      assertDescription: `CDK bootstrap stack version ${requiredVersion} required. Please run 'cdk bootstrap' with a recent version of the CDK CLI.`,
+    }],
+  });
+  const added = renderTemplate(scratch);
+  return {
+    ...template,
+    ...(added.Parameters ? { Parameters: { ...template.Parameters, ...added.Parameters } } : {}),
+    ...(added.Rules ? { Rules: { ...template.Rules, ...added.Rules } } : {}),
+  };
 }
 
 function renderTemplate(stack: Stack): RenderedTemplate {
