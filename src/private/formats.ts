@@ -78,8 +78,11 @@ export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 /** A Transit Gateway id, e.g. `tgw-0123456789abcdef0`. */
 export const TRANSIT_GATEWAY_ID = /^tgw-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
-/** A Direct Connect gateway id (a UUID), e.g. `5f294f92-bafb-4011-916d-9b0bexample`. */
-export const DIRECT_CONNECT_GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-z]{12}$/;
+/**
+ * A Direct Connect gateway id (a lower-case UUID), e.g. `5f294f92-bafb-4011-916d-9b0b12345678`. (The AWS docs' placeholder
+ * `5f294f92-bafb-4011-916d-9b0bexample` is not one: its last group has 11 characters, not 12 hex digits.)
+ */
+export const DIRECT_CONNECT_GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The IPv4 address as a 32-bit unsigned number. */
 export function ipv4ToNumber(ip: string): number {
