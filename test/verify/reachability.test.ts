@@ -49,7 +49,7 @@ test('verifyAssembly takes extra flows in the CLI form, and can leave the declar
 test('linkValue records the resource a literal stands for, resolved at synthesis', () => {
   const a = new App();
   const network = new Stack(a, 'Network');
-  const tgw = new ec2.CfnTransitGateway(network, 'Tgw', {});
+  const tgw = new ec2.CfnTransitGateway(network, 'Tgw', { autoAcceptSharedAttachments: 'disable' }); // compliant (Control Tower CT.EC2.PR.6)
   const iot = new Stack(a, 'Iot');
   IotReachability.linkValue(iot, 'tgw-0123456789abcdef0', tgw);
   expect(a.synth().getStackByName('Iot').template.Metadata[LINKS_METADATA_KEY]).toEqual([{ value: 'tgw-0123456789abcdef0', stack: 'Network', logicalId: 'Tgw' }]);
