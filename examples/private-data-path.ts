@@ -15,7 +15,7 @@ import { App, CfnOutput, CfnResource, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
+import { IotVpcEndpointAwsService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
 
 /** Placeholder environment of the example (the lookups for it are in cdk.context.json). */
 export const EXAMPLE_ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -59,9 +59,9 @@ export class PrivateDataPathStack extends Stack {
         ec2.Peer.ipv4(ON_PREMISES_CIDR),
       ],
       services: [
-        { service: IotEndpointService.CREDENTIALS },
+        { service: IotVpcEndpointAwsService.CREDENTIALS },
         {
-          service: IotEndpointService.GREENGRASS,
+          service: IotVpcEndpointAwsService.GREENGRASS,
           policyStatements: [new iam.PolicyStatement({
             principals: [new iam.AnyPrincipal()],
             actions: ['greengrass:ListEffectiveDeployments', 'greengrass:GetDeploymentConfiguration'],
@@ -82,8 +82,8 @@ export class PrivateDataPathStack extends Stack {
       subscribeTopicFilters: ['commands/${iot:Connection.Thing.ThingName}'],
     });
 
-    new CfnOutput(this, 'IotDataEndpoint', { value: this.endpoint.dataEndpointAddress, description: 'ATS data endpoint (resolves privately in the gatekeeper and device VPCs)' });
-    new CfnOutput(this, 'IotCredentialsEndpoint', { value: this.endpoint.credentialsEndpointAddress!, description: 'Credential provider endpoint' });
+    new CfnOutput(this, 'IotDataEndpoint', { value: this.endpoint.dataEndpointAddress(), description: 'ATS data endpoint (resolves privately in the gatekeeper and device VPCs)' });
+    new CfnOutput(this, 'IotCredentialsEndpoint', { value: this.endpoint.credentialsEndpointAddress()!, description: 'Credential provider endpoint' });
     new CfnOutput(this, 'DevicePolicyName', { value: this.policy.policyName, description: 'IoT policy to attach to device certificates' });
   }
 }

@@ -4,7 +4,7 @@
 import { App, Aspects, CfnResource, Environment } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
-import { IotEndpointService } from '../src';
+import { IotVpcEndpointAwsService } from '../src';
 import { acknowledgeGuard } from '../src/private/nag';
 
 /** Account and region integ-runner uses when it synthesizes offline for a snapshot comparison. */
@@ -35,7 +35,7 @@ export function integApp(): App {
  * dummy availability zones (not always) but no endpoint-service lookups: for that placeholder only, the zones are
  * set here (the services offered in the first two), so the snapshot never depends on a real account.
  */
-export function integEnv(app: App, services: IotEndpointService[]): Environment {
+export function integEnv(app: App, services: IotVpcEndpointAwsService[]): Environment {
   const account = process.env.CDK_INTEG_ACCOUNT ?? process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_INTEG_REGION ?? process.env.CDK_DEFAULT_REGION;
   if (account === SNAPSHOT_ACCOUNT && region === SNAPSHOT_REGION) {

@@ -13,10 +13,10 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { integApp, integEnv } from './integ-helpers';
-import { CrossAccountIotEndpointService, IotEndpointService, IotEndpointServiceConsumer, IotPrivateHostedZone, PrivateIotDataEndpoint } from '../src';
+import { CrossAccountIotEndpointService, IotVpcEndpointAwsService, IotEndpointServiceConsumer, IotPrivateHostedZone, PrivateIotDataEndpoint } from '../src';
 
 const app = integApp();
-const env = integEnv(app, [IotEndpointService.DATA]);
+const env = integEnv(app, [IotVpcEndpointAwsService.DATA]);
 
 function isolatedVpc(stack: Stack, cidr: string): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', {
@@ -44,7 +44,7 @@ const consumerStack = new Stack(app, 'CdkPrivateIotSharingConsumer', { env });
 const consumer = new IotEndpointServiceConsumer(consumerStack, 'ProviderIot', {
   vpc: isolatedVpc(consumerStack, '10.93.0.0/16'),
   serviceName: service.serviceName,
-  dataEndpointAddress: gatekeeper.dataEndpointAddress,
+  dataEndpointAddress: gatekeeper.dataEndpointAddress(),
   // the zones the provider's service runs in (looked up for iot.data in the provider stack)
   supportedAvailabilityZones: gatekeeper.availabilityZones,
 });

@@ -11,10 +11,10 @@ import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { integApp, integEnv } from './integ-helpers';
-import { IotConnectivityCanary, IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
+import { IotConnectivityCanary, IotVpcEndpointAwsService, IotPrivateHostedZone, PrivateIotDataEndpoint, VpceOnlyIotPolicy } from '../src';
 
 const app: App = integApp();
-const env = integEnv(app, [IotEndpointService.DATA, IotEndpointService.CREDENTIALS]);
+const env = integEnv(app, [IotVpcEndpointAwsService.DATA, IotVpcEndpointAwsService.CREDENTIALS]);
 const stack = new Stack(app, 'CdkPrivateIotDataPath', { env });
 // The assertions reference the test stack, so they live in the same environment.
 const assertionStack = new Stack(app, 'CdkPrivateIotDataPathAssertions', { env });
@@ -27,7 +27,7 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
 });
 const endpoint = new PrivateIotDataEndpoint(stack, 'IotEndpoint', {
   vpc,
-  services: [{ service: IotEndpointService.CREDENTIALS }],
+  services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
 });
 const zone = new IotPrivateHostedZone(stack, 'IotZone', { endpoint });
 const policy = new VpceOnlyIotPolicy(stack, 'DevicePolicy', {
@@ -38,7 +38,7 @@ const policy = new VpceOnlyIotPolicy(stack, 'DevicePolicy', {
 // The connectivity canary in the same VPC: proof from inside that the hostname resolves privately and the ports answer.
 const canary = new IotConnectivityCanary(stack, 'Canary', {
   vpc,
-  host: endpoint.dataEndpointAddress,
+  host: endpoint.dataEndpointAddress(),
   expectCidrs: [vpc.vpcCidrBlock],
 });
 
@@ -79,7 +79,7 @@ integ.assertions.awsApiCall('Iot', 'getPolicy', { policyName: policy.policyName 
 integ.assertions.invokeFunction({ functionName: canary.function.functionName })
   .expect(ExpectedResult.objectLike({
     Payload: Match.serializedJson(Match.objectLike({
-      host: endpoint.dataEndpointAddress,
+      host: endpoint.dataEndpointAddress(),
       checks: Match.arrayWith([
         Match.objectLike({ step: 'dns', ok: true }),
         Match.objectLike({ step: 'tcp', port: 8883, ok: true }),

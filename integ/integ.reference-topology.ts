@@ -13,11 +13,11 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { integApp, integEnv } from './integ-helpers';
-import { ConsumerAccountStack, IotAccountStack, IotConnectivityCanary, IotEndpointService, NetworkAccountStack } from '../src';
+import { ConsumerAccountStack, IotAccountStack, IotConnectivityCanary, IotVpcEndpointAwsService, NetworkAccountStack } from '../src';
 import { acknowledgeGuard } from '../src/private/nag';
 
 const app = integApp();
-const env = integEnv(app, [IotEndpointService.DATA, IotEndpointService.CREDENTIALS, IotEndpointService.GREENGRASS]);
+const env = integEnv(app, [IotVpcEndpointAwsService.DATA, IotVpcEndpointAwsService.CREDENTIALS, IotVpcEndpointAwsService.GREENGRASS]);
 const GATEKEEPER_CIDR = '10.94.0.0/16';
 const DEVICE_CIDR = '10.95.0.0/16';
 
@@ -43,14 +43,14 @@ const consumer = new ConsumerAccountStack(app, 'CdkPrivateIotRefConsumer', {
   env,
   vpcCidr: '10.96.0.0/16',
   serviceName: iot.endpointService!.serviceName,
-  dataEndpointAddress: iot.endpoint.dataEndpointAddress,
+  dataEndpointAddress: iot.endpoint.dataEndpointAddress(),
   supportedAvailabilityZones: iot.endpoint.availabilityZones,
 });
 // The device VPC's canary probes the IoT stack's hostname: its own stack keeps the references one-way.
 const deviceCanaryStack = new Stack(app, 'CdkPrivateIotRefDeviceCanary', { env });
 const deviceCanary = new IotConnectivityCanary(deviceCanaryStack, 'Canary', {
   vpc: network.deviceVpc,
-  host: iot.endpoint.dataEndpointAddress,
+  host: iot.endpoint.dataEndpointAddress(),
   expectCidrs: [GATEKEEPER_CIDR],
 });
 

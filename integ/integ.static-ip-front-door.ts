@@ -14,10 +14,10 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { integApp, integEnv } from './integ-helpers';
-import { IotEndpointService, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
+import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 
 const app = integApp();
-const env = integEnv(app, [IotEndpointService.DATA]);
+const env = integEnv(app, [IotVpcEndpointAwsService.DATA]);
 
 function endpointIn(stack: Stack, subnetType: ec2.SubnetType): PrivateIotDataEndpoint {
   const vpc = new ec2.Vpc(stack, 'Vpc', {

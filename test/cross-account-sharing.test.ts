@@ -6,7 +6,7 @@ import {
   concreteApp, createCall, formatNagFindings, lambdaCount, nagFindings, resourcesOfType, templateOf, TEST_ACCOUNT, TEST_REGION, testStack, testVpc,
 } from './fixtures';
 import {
-  CrossAccountIotEndpointService, CrossAccountIotEndpointServiceProps, IotEndpointService, IotEndpointServiceConsumer,
+  CrossAccountIotEndpointService, CrossAccountIotEndpointServiceProps, IotVpcEndpointAwsService, IotEndpointServiceConsumer,
   IotEndpointServiceConsumerProps, IotPrivateHostedZone, IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneProfileProps,
   PrivateIotDataEndpoint, PrivateIotDataEndpointProps, VpceOnlyIotPolicy,
 } from '../src';
@@ -528,7 +528,7 @@ describe('IotEndpointServiceConsumer', () => {
       dataServiceName: SERVICE_NAME,
       dataEndpointAddress: ATS_ADDRESS,
       supportedAvailabilityZones: ['eu-west-1a', 'eu-west-1c'],
-      services: [{ service: IotEndpointService.CREDENTIALS }],
+      services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
     });
     const names = Object.values(resources(templateOf(ctx.stack), 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties.ServiceName).sort();
     expect(names).toEqual(['com.amazonaws.eu-west-1.iot.credentials', SERVICE_NAME]);
@@ -542,7 +542,7 @@ describe('IotZoneProfile', () => {
       expectedDevices: 1,
       dataEndpointAddress: ATS_ADDRESS,
       credentialsEndpointAddress: CREDENTIALS_ADDRESS,
-      services: [{ service: IotEndpointService.CREDENTIALS }],
+      services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
     }, app, id);
     const zone = new IotPrivateHostedZone(ctx.stack, 'Zone', { endpoint: ctx.endpoint, recordStyle: IotRecordStyle.ALIAS });
     return { ctx, zone };
@@ -696,7 +696,7 @@ describe('IotZoneProfileAssociation', () => {
 // ---------------------------------------------------------------------------------------------------------------
 describe('cdk-nag', () => {
   test('a provider stack with endpoint, zone, endpoint service and profile has no unacknowledged finding in this library\'s constructs', () => {
-    const ctx = provider({ services: [{ service: IotEndpointService.CREDENTIALS }] });
+    const ctx = provider({ services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
     const zone = new IotPrivateHostedZone(ctx.stack, 'Zone', { endpoint: ctx.endpoint });
     service(ctx, { allowedAccounts: [CONSUMER_ACCOUNT], allowedRoleArns: [ROLE_ARN] });
     new IotZoneProfile(ctx.stack, 'Profile', { zones: [zone.dataZone, zone.credentialsZone!], shareWithAccounts: [NETWORK_ACCOUNT] });

@@ -6,7 +6,7 @@ import {
   concreteApp, lambdaCount, resourcesOfType, TEST_ACCOUNT, TEST_REGION, templateOf, testStack, testVpc,
 } from './fixtures';
 import {
-  IotEndpointService, IotPrivateHostedZone, IotPrivateHostedZoneProps, IotRecordStyle, IPrivateIotDataEndpoint, PrivateIotDataEndpoint,
+  IotVpcEndpointAwsService, IotPrivateHostedZone, IotPrivateHostedZoneProps, IotRecordStyle, IPrivateIotDataEndpoint, PrivateIotDataEndpoint,
   PrivateIotDataEndpointProps,
 } from '../src';
 
@@ -20,7 +20,7 @@ const OTHER_ACCOUNT = '222222222222';
 const HOSTED_ZONE = 'AWS::Route53::HostedZone';
 /** Endpoint props that add an iot.credentials endpoint with a given host. */
 const WITH_CREDENTIALS: Partial<PrivateIotDataEndpointProps> = {
-  services: [{ service: IotEndpointService.CREDENTIALS }],
+  services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
   credentialsEndpointAddress: CREDENTIALS_HOST,
 };
 const RECORD_SET = 'AWS::Route53::RecordSet';
@@ -119,12 +119,12 @@ function expectRejected(stack: Stack, act: () => unknown, message: RegExp): void
 
 /** An `IPrivateIotDataEndpoint` (e.g. a user's own implementation) that is `endpoint` with another data endpoint address. */
 function withDataEndpointAddress(endpoint: PrivateIotDataEndpoint, address: string): IPrivateIotDataEndpoint {
-  return Object.create(endpoint, { dataEndpointAddress: { value: address } });
+  return Object.create(endpoint, { dataEndpointAddress: { value: () => address } });
 }
 
 /** An `IPrivateIotDataEndpoint` that is `endpoint` with another credentials endpoint address. */
 function withCredentialsEndpointAddress(endpoint: PrivateIotDataEndpoint, address: string): IPrivateIotDataEndpoint {
-  return Object.create(endpoint, { credentialsEndpointAddress: { value: address } });
+  return Object.create(endpoint, { credentialsEndpointAddress: { value: () => address } });
 }
 
 /** The whole message of the zone-name check, for `attribute` holding `name`. */
@@ -222,7 +222,7 @@ describe('credentials zone', () => {
     { kind: 'looked up', address: undefined },
   ])('credentials endpoint ($kind address): a second zone named after it, with a record per ENI of that endpoint', ({ address }) => {
     const { stack, vpc, endpoint } = setup({
-      endpoint: { services: [{ service: IotEndpointService.CREDENTIALS }], credentialsEndpointAddress: address },
+      endpoint: { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }], credentialsEndpointAddress: address },
     });
     const zone = hostedZone(stack, endpoint);
     const template = templateOf(stack);
@@ -710,7 +710,7 @@ describe('record logical ids and SetIdentifiers (API: a changed id replaces the 
 describe('one Lambda per stack', () => {
   test('two endpoints and zones (WEIGHTED_IPS, credentials, looked-up hosts) in two VPCs of one stack: one Lambda function', () => {
     const stack = testStack();
-    const services = [{ service: IotEndpointService.CREDENTIALS }];
+    const services = [{ service: IotVpcEndpointAwsService.CREDENTIALS }];
     const first = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc: testVpc(stack, 'Vpc'), services });
     const second = new PrivateIotDataEndpoint(stack, 'OtherEndpoint', { vpc: testVpc(stack, 'OtherVpc'), services });
     hostedZone(stack, first);
@@ -730,7 +730,7 @@ describe('what the zones create', () => {
   test.each([IotRecordStyle.WEIGHTED_IPS, IotRecordStyle.ALIAS])('%s: only AWS::Route53::HostedZone and AWS::Route53::RecordSet, looked-up hosts and all',
     (recordStyle) => {
       const { stack, endpoint } = setup({
-        endpoint: { dataEndpointAddress: undefined, services: [{ service: IotEndpointService.CREDENTIALS }], dualStack: true },
+        endpoint: { dataEndpointAddress: undefined, services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }], dualStack: true },
         vpc: { ipProtocol: ec2.IpProtocol.DUAL_STACK },
       });
       const zone = hostedZone(stack, endpoint, { recordStyle });

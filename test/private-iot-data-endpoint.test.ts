@@ -7,7 +7,7 @@ import {
   concreteApp, contextKey, createCall, envAgnosticStack, formatNagFindings, lambdaCount, LINT_SKIP_CONTEXT, nagFindings, resourcesOfType,
   templateOf, TEST_ACCOUNT, TEST_REGION, testStack, testVpc, TestVpcProps,
 } from './fixtures';
-import { IotEndpointService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src';
+import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src';
 
 const DATA_ATS_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 const CREDENTIALS_HOST = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
@@ -77,7 +77,7 @@ describe('defaults', () => {
     expect(ep.dataEndpoints).toHaveLength(1);
     expect(ep.credentialsEndpoint).toBeUndefined();
     expect(ep.greengrassEndpoint).toBeUndefined();
-    expect(ep.credentialsEndpointAddress).toBeUndefined();
+    expect(ep.credentialsEndpointAddress()).toBeUndefined();
     expect(ep.ports).toEqual([443, 8443, 8883]);
     expect(ep.mqttKeepAlive.toSeconds()).toBe(230);
     expect(ep.dualStack).toBe(false);
@@ -129,7 +129,7 @@ describe('defaults', () => {
 
   test('no hostname lookup until the hostname is used', () => {
     const { stack, vpc } = setup();
-    endpoint(stack, vpc, { services: [{ service: IotEndpointService.CREDENTIALS }] });
+    endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
     const template = templateOf(stack);
     expect(describeEndpointCalls(template)).toHaveLength(0);
     expect(lambdaCount(template)).toBe(0);
@@ -138,14 +138,14 @@ describe('defaults', () => {
   test('looks up the ATS data endpoint (iot:Data-ATS), never the legacy iot:Data host', () => {
     const { stack, vpc } = setup();
     const ep = endpoint(stack, vpc);
-    new CfnOutput(stack, 'Host', { value: ep.dataEndpointAddress });
+    new CfnOutput(stack, 'Host', { value: ep.dataEndpointAddress() });
     const template = templateOf(stack);
 
     const lookups = describeEndpointCalls(template);
     expect(lookups).toHaveLength(1);
     const [lookupId, call] = lookups[0];
     expect(call).toMatchObject({ service: 'Iot', action: 'describeEndpoint', parameters: { endpointType: 'iot:Data-ATS' }, outputPaths: ['endpointAddress'] });
-    expect(stack.resolve(ep.dataEndpointAddress)).toEqual({ 'Fn::GetAtt': [lookupId, 'endpointAddress'] });
+    expect(stack.resolve(ep.dataEndpointAddress())).toEqual({ 'Fn::GetAtt': [lookupId, 'endpointAddress'] });
     for (const [, r] of Object.entries(template.findResources('Custom::AWS'))) {
       expect(JSON.stringify(r.Properties)).not.toMatch(/"iot:Data\\"/);
     }
@@ -157,7 +157,7 @@ describe('defaults', () => {
   test('no CdkJsonStringify custom resource, and one Lambda function shared by the lookups', () => {
     const { stack, vpc } = setup();
     const ep = endpoint(stack, vpc);
-    expect(ep.dataEndpointIps).toHaveLength(2);
+    expect(ep.dataEndpointIps()).toHaveLength(2);
     const template = templateOf(stack);
 
     const resources = template.toJSON().Resources as Resources;
@@ -175,9 +175,9 @@ describe('defaults', () => {
     let template = templateOf(stack);
     expect(lambdaCount(template)).toBe(0);
     template.resourceCountIs('Custom::AWS', 0);
-    expect(ep.dataEndpointAddress).toBe(DATA_ATS_HOST);
+    expect(ep.dataEndpointAddress()).toBe(DATA_ATS_HOST);
 
-    const ips = ep.dataEndpointIps;
+    const ips = ep.dataEndpointIps();
     expect(ips).toHaveLength(2);
     template = templateOf(stack);
     expect(lambdaCount(template)).toBe(1);
@@ -217,8 +217,8 @@ describe('expectedDevices', () => {
 describe('services', () => {
   test('credentials: its own endpoint, private DNS off, address looked up with iot:CredentialProvider', () => {
     const { stack, vpc } = setup();
-    const ep = endpoint(stack, vpc, { services: [{ service: IotEndpointService.CREDENTIALS }] });
-    new CfnOutput(stack, 'Hosts', { value: Fn.join(',', [ep.dataEndpointAddress, ep.credentialsEndpointAddress!]) });
+    const ep = endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
+    new CfnOutput(stack, 'Hosts', { value: Fn.join(',', [ep.dataEndpointAddress(), ep.credentialsEndpointAddress()!]) });
     const template = templateOf(stack);
 
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
@@ -233,28 +233,28 @@ describe('services', () => {
     const types = describeEndpointCalls(template).map(([, call]) => call.parameters.endpointType).sort();
     expect(types).toEqual(['iot:CredentialProvider', 'iot:Data-ATS']);
     const [credentialsLookupId] = describeEndpointCalls(template).find(([, call]) => call.parameters.endpointType === 'iot:CredentialProvider')!;
-    expect(stack.resolve(ep.credentialsEndpointAddress)).toEqual({ 'Fn::GetAtt': [credentialsLookupId, 'endpointAddress'] });
-    expect(ep.credentialsEndpointIps).toHaveLength(2);
+    expect(stack.resolve(ep.credentialsEndpointAddress())).toEqual({ 'Fn::GetAtt': [credentialsLookupId, 'endpointAddress'] });
+    expect(ep.credentialsEndpointIps()).toHaveLength(2);
   });
 
   test('credentials address given: no iot:CredentialProvider lookup', () => {
     const { stack, vpc } = setup();
     const ep = endpoint(stack, vpc, {
-      services: [{ service: IotEndpointService.CREDENTIALS }],
+      services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
       dataEndpointAddress: DATA_ATS_HOST,
       credentialsEndpointAddress: CREDENTIALS_HOST,
     });
     const template = templateOf(stack);
     template.resourceCountIs('Custom::AWS', 0);
     expect(lambdaCount(template)).toBe(0);
-    expect(ep.credentialsEndpointAddress).toBe(CREDENTIALS_HOST);
+    expect(ep.credentialsEndpointAddress()).toBe(CREDENTIALS_HOST);
   });
 
   test('no credentials endpoint: no credentials address, no credentials IPs', () => {
     const { stack, vpc } = setup();
     const ep = endpoint(stack, vpc, { dataEndpointAddress: DATA_ATS_HOST });
-    expect(ep.credentialsEndpointIps).toEqual([]);
-    expect(ep.credentialsEndpointAddress).toBeUndefined();
+    expect(ep.credentialsEndpointIps()).toEqual([]);
+    expect(ep.credentialsEndpointAddress()).toBeUndefined();
     templateOf(stack).resourceCountIs('Custom::AWS', 0);
   });
 
@@ -262,7 +262,7 @@ describe('services', () => {
     const { stack, vpc } = setup();
     const ep = endpoint(stack, vpc, {
       services: [{
-        service: IotEndpointService.GREENGRASS,
+        service: IotVpcEndpointAwsService.GREENGRASS,
         policyStatements: [new iam.PolicyStatement({
           actions: ['greengrass:ListEffectiveDeployments'],
           resources: ['*'],
@@ -290,8 +290,8 @@ describe('services', () => {
     const { stack, vpc } = setup();
     endpoint(stack, vpc, {
       services: [
-        { service: IotEndpointService.GREENGRASS, privateDnsEnabled: false },
-        { service: IotEndpointService.DATA, privateDnsEnabled: false },
+        { service: IotVpcEndpointAwsService.GREENGRASS, privateDnsEnabled: false },
+        { service: IotVpcEndpointAwsService.DATA, privateDnsEnabled: false },
       ],
     });
     const template = templateOf(stack);
@@ -302,10 +302,10 @@ describe('services', () => {
   test('zones that offer every requested service: greengrass offered in 1a and 1b, iot.data in 1a and 1c -> 1a only (error)', () => {
     const app = concreteApp({ serviceZoneSuffixes: { greengrass: ['a', 'b'] } });
     const { stack, vpc } = setup(app);
-    expect(() => endpoint(stack, vpc, { services: [{ service: IotEndpointService.GREENGRASS }] }))
+    expect(() => endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.GREENGRASS }] }))
       .toThrow(/subnets leave a single usable availability zone \(eu-west-1a\).*set allowSingleAvailabilityZone: true/);
     // accepted on request, in the one zone that offers both
-    const ep = endpoint(stack, vpc, { services: [{ service: IotEndpointService.GREENGRASS }], allowSingleAvailabilityZone: true }, 'Accepted');
+    const ep = endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.GREENGRASS }], allowSingleAvailabilityZone: true }, 'Accepted');
     expect(ep.availabilityZones).toEqual(['eu-west-1a']);
   });
 
@@ -326,7 +326,7 @@ describe('services', () => {
   test('environment-agnostic stack: service name chosen by a partition condition, and a warning about unverified zones', () => {
     const stack = envAgnosticStack();
     const vpc = testVpc(stack);
-    endpoint(stack, vpc, { services: [{ service: IotEndpointService.CREDENTIALS }] });
+    endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
     const template = templateOf(stack);
 
     template.hasCondition('CdkPrivateIotIsChinaPartition', { 'Fn::Equals': [{ Ref: 'AWS::Partition' }, 'aws-cn'] });
@@ -419,7 +419,7 @@ describe('options', () => {
     const ep = endpoint(stack, vpc, { supportedAvailabilityZones: ['eu-west-1a'], allowSingleAvailabilityZone: true });
     templateOf(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: Match.exact(refs(stack, [vpc.isolatedSubnets[0]])) });
     expect(ep.networkInterfacesPerEndpoint).toBe(1);
-    expect(ep.dataEndpointIps).toHaveLength(1);
+    expect(ep.dataEndpointIps()).toHaveLength(1);
   });
 
   test('dualStack: dual-stack endpoints, one IPv6 address per network interface', () => {
@@ -474,7 +474,7 @@ describe('boundaries: both sides of each check', () => {
     for (const ep of [byDefault, explicit]) {
       expect(ep.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1c']);
       expect(ep.networkInterfacesPerEndpoint).toBe(2);
-      expect(ep.dataEndpointIps).toHaveLength(2);
+      expect(ep.dataEndpointIps()).toHaveLength(2);
     }
   });
 
@@ -546,7 +546,7 @@ describe('boundaries: both sides of each check', () => {
   });
 });
 
-describe('IotEndpointService.serviceName and dataServiceName', () => {
+describe('IotVpcEndpointAwsService.serviceName and dataServiceName', () => {
   test.each([
     ['eu-west-1', 'com.amazonaws.eu-west-1.iot.data'],
     ['us-east-1', 'com.amazonaws.us-east-1.iot.data'],
@@ -555,8 +555,8 @@ describe('IotEndpointService.serviceName and dataServiceName', () => {
     ['cn-northwest-1', 'cn.com.amazonaws.cn-northwest-1.iot.data'],
   ])('AWS IoT Core\'s own iot.data in %s is %s', (region, name) => {
     const stack = new Stack(new App(), 'Regional', { env: { account: TEST_ACCOUNT, region } });
-    expect(IotEndpointService.DATA.serviceName(stack)).toBe(name);
-    expect(IotEndpointService.GREENGRASS.serviceName(stack)).toBe(name.replace('iot.data', 'greengrass'));
+    expect(IotVpcEndpointAwsService.DATA.serviceName(stack)).toBe(name);
+    expect(IotVpcEndpointAwsService.GREENGRASS.serviceName(stack)).toBe(name.replace('iot.data', 'greengrass'));
   });
 
   /** A data endpoint through a provider's endpoint service; the zones are given (no lookup of the provider's service). */
@@ -626,19 +626,19 @@ describe('addresses', () => {
     const { stack, ep } = threeZonesTwoEndpoints();
     expect(ep.networkInterfacesPerEndpoint).toBe(3);
     expect(ep.dataEndpoints).toHaveLength(2);
-    const ips = ep.dataEndpointIps;
+    const ips = ep.dataEndpointIps();
     expect(ips).toHaveLength(ep.dataEndpoints.length * ep.networkInterfacesPerEndpoint);
     expect(ips.every((ip) => Token.isUnresolved(ip))).toBe(true);
     const resolved = ips.map((ip) => JSON.stringify(stack.resolve(ip)));
     expect(new Set(resolved).size).toBe(6);
     // asking again reuses the lookups
-    expect(ep.dataEndpointIps).toEqual(ips);
+    expect(ep.dataEndpointIps()).toEqual(ips);
     expect(eniLookups(templateOf(stack))).toHaveLength(2);
   });
 
   test('each network interface lookup asks for exactly networkInterfacesPerEndpoint interfaces, all of them', () => {
     const { stack, ep } = threeZonesTwoEndpoints();
-    void ep.dataEndpointIps;
+    void ep.dataEndpointIps();
     const template = templateOf(stack);
     const lookups = eniLookups(template);
     expect(lookups).toHaveLength(ep.dataEndpoints.length);
@@ -694,10 +694,10 @@ describe('addresses', () => {
     const { stack, vpc } = setup();
     const first = endpoint(stack, vpc, { expectedDevices: 300_000 }, 'First');
     const second = endpoint(stack, vpc, { expectedDevices: 300_000 }, 'Second');
-    const ips = [...first.dataEndpointIps, ...second.dataEndpointIps];
+    const ips = [...first.dataEndpointIps(), ...second.dataEndpointIps()];
     expect(ips).toHaveLength(2 * 3 * 2);
     new CfnOutput(stack, 'Ips', { value: Fn.join(',', ips) });
-    new CfnOutput(stack, 'Hosts', { value: Fn.join(',', [first.dataEndpointAddress, second.dataEndpointAddress]) });
+    new CfnOutput(stack, 'Hosts', { value: Fn.join(',', [first.dataEndpointAddress(), second.dataEndpointAddress()]) });
     const template = templateOf(stack);
 
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
@@ -706,7 +706,7 @@ describe('addresses', () => {
     const ats = describeEndpointCalls(template).filter(([, call]) => call.parameters.endpointType === 'iot:Data-ATS');
     expect(ats).toHaveLength(1);
     expect(describeEndpointCalls(template)).toHaveLength(1);
-    expect(stack.resolve(first.dataEndpointAddress)).toEqual(stack.resolve(second.dataEndpointAddress));
+    expect(stack.resolve(first.dataEndpointAddress())).toEqual(stack.resolve(second.dataEndpointAddress()));
   });
 });
 
@@ -735,8 +735,8 @@ describe('created vs imported VPC', () => {
   ])('$kind VPC: endpoints in the subnets of the zones that offer iot.data', ({ make }) => {
     const stack = testStack();
     const { vpc, subnetIds, cidr } = make(stack);
-    const ep = endpoint(stack, vpc, { services: [{ service: IotEndpointService.CREDENTIALS }] });
-    void ep.dataEndpointIps;
+    const ep = endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
+    void ep.dataEndpointIps();
     const template = templateOf(stack);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
     for (const r of Object.values(vpcEndpoints(template))) {
@@ -782,44 +782,44 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
     { name: 'mqttKeepAlive 0 s', props: { mqttKeepAlive: Duration.seconds(0) }, error: /mqttKeepAlive 0 s is not a keep-alive interval; use 1 to 230 s/ },
     {
       name: 'privateDnsEnabled on DATA',
-      props: { services: [{ service: IotEndpointService.DATA, privateDnsEnabled: true }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.DATA, privateDnsEnabled: true }] },
       error: /services asks for privateDnsEnabled on iot\.data, which AWS does not offer.*; leave privateDnsEnabled unset and resolve the IoT hostname with IotPrivateHostedZone/,
     },
     {
       name: 'privateDnsEnabled on CREDENTIALS',
-      props: { services: [{ service: IotEndpointService.CREDENTIALS, privateDnsEnabled: true }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS, privateDnsEnabled: true }] },
       error: /services asks for privateDnsEnabled on iot\.credentials.*; leave privateDnsEnabled unset and resolve the IoT hostname with IotPrivateHostedZone/,
     },
     {
       name: 'policyStatements on DATA',
-      props: { services: [{ service: IotEndpointService.DATA, policyStatements: [statement()] }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.DATA, policyStatements: [statement()] }] },
       error: /services gives policyStatements for iot\.data, which does not support endpoint policies; restrict devices with an IoT policy instead \(VpceOnlyIotPolicy\)/,
     },
     {
       name: 'policyStatements on CREDENTIALS',
-      props: { services: [{ service: IotEndpointService.CREDENTIALS, policyStatements: [statement()] }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS, policyStatements: [statement()] }] },
       error: /services gives policyStatements for iot\.credentials, which does not support endpoint policies; restrict devices with an IoT policy instead/,
     },
     {
       name: 'a service listed twice',
-      props: { services: [{ service: IotEndpointService.GREENGRASS }, { service: IotEndpointService.GREENGRASS, privateDnsEnabled: false }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.GREENGRASS }, { service: IotVpcEndpointAwsService.GREENGRASS, privateDnsEnabled: false }] },
       error: /services lists greengrass twice; list each service once/,
     },
     {
       name: 'DATA listed twice',
-      props: { services: [{ service: IotEndpointService.DATA }, { service: IotEndpointService.DATA }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.DATA }, { service: IotVpcEndpointAwsService.DATA }] },
       error: /services lists iot\.data twice; list each service once/,
     },
     {
       name: 'CREDENTIALS in cn-north-1',
       region: 'cn-north-1',
-      props: { services: [{ service: IotEndpointService.CREDENTIALS }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] },
       error: /services includes iot\.credentials, which AWS does not offer in cn-north-1; remove it \(AWS IoT credential provider endpoints do not exist in the China and AWS GovCloud \(US\) partitions\)/,
     },
     {
       name: 'CREDENTIALS in us-gov-west-1',
       region: 'us-gov-west-1',
-      props: { services: [{ service: IotEndpointService.CREDENTIALS }] },
+      props: { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] },
       error: /services includes iot\.credentials, which AWS does not offer in us-gov-west-1; remove it/,
     },
     {
@@ -840,11 +840,11 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
     {
       name: 'credentialsEndpointAddress without the credentials service',
       props: { credentialsEndpointAddress: CREDENTIALS_HOST },
-      error: /credentialsEndpointAddress '.*' is given but no iot\.credentials endpoint is requested; add `\{ service: IotEndpointService\.CREDENTIALS \}` to `services`, or drop credentialsEndpointAddress/,
+      error: /credentialsEndpointAddress '.*' is given but no iot\.credentials endpoint is requested; add `\{ service: IotVpcEndpointAwsService\.CREDENTIALS \}` to `services`, or drop credentialsEndpointAddress/,
     },
     {
       name: 'credentialsEndpointAddress: not a credential provider host',
-      props: { services: [{ service: IotEndpointService.CREDENTIALS }], credentialsEndpointAddress: DATA_ATS_HOST },
+      props: { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }], credentialsEndpointAddress: DATA_ATS_HOST },
       error: /credentialsEndpointAddress '.*-ats\.iot\.eu-west-1\.amazonaws\.com' is not the account's endpoint hostname; use the address printed by `aws iot describe-endpoint --endpoint-type iot:CredentialProvider`/,
     },
     {
@@ -955,7 +955,7 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
     const vpc = testVpc(stack);
     const before = templateOf(stack).toJSON();
     expect(() => endpoint(stack, vpc, {
-      services: [{ service: IotEndpointService.GREENGRASS, policyStatements: [new iam.PolicyStatement({ actions: ['greengrass:*'], resources: ['*'] })] }],
+      services: [{ service: IotVpcEndpointAwsService.GREENGRASS, policyStatements: [new iam.PolicyStatement({ actions: ['greengrass:*'], resources: ['*'] })] }],
     })).toThrow(/services.*[Pp]rincipal/);
     expect(stack.node.findChild('Endpoint').node.children).toHaveLength(0);
     expect(templateOf(stack).toJSON()).toEqual(before);
@@ -966,11 +966,11 @@ describe('cdk-nag', () => {
   test('no unacknowledged finding on our resources (AwsSolutions, NIST 800-53 R5, HIPAA, PCI DSS 3.2.1)', () => {
     const { stack, vpc } = setup(concreteApp(), { withFlowLog: true });
     const ep = endpoint(stack, vpc, {
-      services: [{ service: IotEndpointService.CREDENTIALS }, { service: IotEndpointService.GREENGRASS }],
+      services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }, { service: IotVpcEndpointAwsService.GREENGRASS }],
       expectedDevices: 150_000,
     });
-    void ep.dataEndpointIps;
-    void ep.credentialsEndpointIps;
+    void ep.dataEndpointIps();
+    void ep.credentialsEndpointIps();
     const ours = (path: string) => path.startsWith(`${stack.node.path}/Endpoint/`)
       || path.startsWith(`${stack.node.path}/CdkPrivateIotLookups/`)
       || path.startsWith(`${stack.node.path}/${SHARED_FUNCTION_ID}/`);
@@ -999,9 +999,9 @@ describe('snapshot', () => {
   test('a small concrete-env stack (logical ids are API)', () => {
     const stack = testStack(concreteApp(), 'SnapshotStack');
     const vpc = testVpc(stack);
-    const ep = endpoint(stack, vpc, { services: [{ service: IotEndpointService.CREDENTIALS }], peers: [ec2.Peer.ipv4('10.20.0.0/16')] });
-    new CfnOutput(stack, 'DataEndpointIps', { value: Fn.join(',', ep.dataEndpointIps) });
-    new CfnOutput(stack, 'DataEndpointAddress', { value: ep.dataEndpointAddress });
+    const ep = endpoint(stack, vpc, { services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }], peers: [ec2.Peer.ipv4('10.20.0.0/16')] });
+    new CfnOutput(stack, 'DataEndpointIps', { value: Fn.join(',', ep.dataEndpointIps()) });
+    new CfnOutput(stack, 'DataEndpointAddress', { value: ep.dataEndpointAddress() });
     expect(templateOf(stack).toJSON()).toMatchSnapshot();
   });
 });

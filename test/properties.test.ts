@@ -27,7 +27,7 @@ import * as fc from 'fast-check';
 import { concreteApp, LINT_SKIP_CONTEXT, TEST_ACCOUNT, TEST_REGION, testStack, thrown } from './fixtures';
 import { coverageTable, optionCoverage, OptionPredicates, rareOptions } from './property-coverage';
 import {
-  ConsumerAccountStack, CrossAccountIotEndpointService, IotAccountStack, IotConnectivityCanary, IotEndpointService, IotEndpointServiceConsumer,
+  ConsumerAccountStack, CrossAccountIotEndpointService, IotAccountStack, IotConnectivityCanary, IotVpcEndpointAwsService, IotEndpointServiceConsumer,
   IotPrivateHostedZone, IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneVpcAssociation, IotZoneVpcAuthorization,
   NetworkAccountStack, PrivateIotDataEndpoint, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
@@ -1298,10 +1298,10 @@ const badPort = fc.integer({ min: 1, max: 65535 }).filter((p) => !ALL_PORTS.incl
 /** The `services` prop of a configuration. */
 function servicesOf(c: FleetConfig) {
   return [
-    ...(c.listsData ? [{ service: IotEndpointService.DATA, privateDnsEnabled: false }] : []),
-    ...(c.credentials ? [{ service: IotEndpointService.CREDENTIALS }] : []),
+    ...(c.listsData ? [{ service: IotVpcEndpointAwsService.DATA, privateDnsEnabled: false }] : []),
+    ...(c.credentials ? [{ service: IotVpcEndpointAwsService.CREDENTIALS }] : []),
     ...(c.greengrass ? [{
-      service: IotEndpointService.GREENGRASS,
+      service: IotVpcEndpointAwsService.GREENGRASS,
       privateDnsEnabled: c.greengrass.privateDns,
       policyStatements: c.greengrass.endpointPolicy
         ? [new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['greengrass:GetDeployment', 'greengrass:ListDeployments'], resources: ['*'] })]
@@ -1363,15 +1363,15 @@ function breakagesOf(c: FleetConfig): fc.Arbitrary<Breakage> {
       .map((host) => withProp('dataEndpointAddress', { endpoint: { dataEndpointAddress: host } })),
     fc.constant(withProp('credentialsEndpointAddress', { endpoint: { credentialsEndpointAddress: c.credentials ? DATA_ADDRESS : CREDENTIALS_ADDRESS } })),
     // a service listed twice
-    fc.constant(withProp('services', { endpoint: { services: services.length > 0 ? [...services, services[0]] : [{ service: IotEndpointService.DATA }, { service: IotEndpointService.DATA }] } })),
-    fc.constantFrom(IotEndpointService.DATA, IotEndpointService.CREDENTIALS).chain((service) => fc.constantFrom(
+    fc.constant(withProp('services', { endpoint: { services: services.length > 0 ? [...services, services[0]] : [{ service: IotVpcEndpointAwsService.DATA }, { service: IotVpcEndpointAwsService.DATA }] } })),
+    fc.constantFrom(IotVpcEndpointAwsService.DATA, IotVpcEndpointAwsService.CREDENTIALS).chain((service) => fc.constantFrom(
       { service, privateDnsEnabled: true },
       { service, policyStatements: [new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['iot:Connect'], resources: ['*'] })] },
     )).map((broken) => withProp('services', { endpoint: { services: [...services.filter((s) => s.service !== broken.service), broken] } })),
     fc.constant(withProp('services', {
       endpoint: {
-        services: [...services.filter((s) => s.service !== IotEndpointService.GREENGRASS), {
-          service: IotEndpointService.GREENGRASS, policyStatements: [new iam.PolicyStatement({ actions: ['greengrass:ListDeployments'], resources: ['*'] })],
+        services: [...services.filter((s) => s.service !== IotVpcEndpointAwsService.GREENGRASS), {
+          service: IotVpcEndpointAwsService.GREENGRASS, policyStatements: [new iam.PolicyStatement({ actions: ['greengrass:ListDeployments'], resources: ['*'] })],
         }],
       },
     })),

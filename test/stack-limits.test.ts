@@ -4,7 +4,7 @@ import { App, CfnOutput, CfnWaitConditionHandle, NestedStack, Stack } from 'aws-
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { concreteApp, LINT_SKIP_CONTEXT, templateOf, testStack, testVpc, thrown } from './fixtures';
-import { IotAccountStack, IotEndpointService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
+import { IotAccountStack, IotVpcEndpointAwsService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 import { stackFigures } from '../src/private/stack-limits';
 
 const DATA_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
@@ -226,8 +226,8 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
 describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)', () => {
   test.each([
     [5_000_001, 'iot.data only', 51, []],
-    [5_000_000, 'iot.credentials', 51, [{ service: IotEndpointService.CREDENTIALS }]],
-    [4_900_000, 'iot.credentials and greengrass', 51, [{ service: IotEndpointService.CREDENTIALS }, { service: IotEndpointService.GREENGRASS }]],
+    [5_000_000, 'iot.credentials', 51, [{ service: IotVpcEndpointAwsService.CREDENTIALS }]],
+    [4_900_000, 'iot.credentials and greengrass', 51, [{ service: IotVpcEndpointAwsService.CREDENTIALS }, { service: IotVpcEndpointAwsService.GREENGRASS }]],
   ])('%d devices with %s need %d endpoints: rejected before anything is created', (devices, _what, needed, services) => {
     const stack = testStack();
     const vpc = testVpc(stack);
@@ -243,7 +243,7 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
     const app = concreteApp();
     const stack = testStack(app, 'Iot');
     const vpc = testVpc(stack);
-    new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_900_000, services: [{ service: IotEndpointService.CREDENTIALS }] });
+    new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_900_000, services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
     vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
     vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }); // gateway endpoints have their own quota
     const error = thrown(() => app.synth());
@@ -255,7 +255,7 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
   function fortyNine(app = concreteApp()) {
     const stack = testStack(app, 'Iot');
     const vpc = testVpc(stack);
-    new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_800_000, services: [{ service: IotEndpointService.CREDENTIALS }] });
+    new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_800_000, services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
     return { app, stack, vpc };
   }
 

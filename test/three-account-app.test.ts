@@ -11,7 +11,7 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { concreteApp, lambdaCount, testVpc } from './fixtures';
 import {
-  CrossAccountIotEndpointService, IotEndpointService, IotEndpointServiceConsumer, IotEndpointServiceConsumerProps, IotPrivateHostedZone,
+  CrossAccountIotEndpointService, IotVpcEndpointAwsService, IotEndpointServiceConsumer, IotEndpointServiceConsumerProps, IotPrivateHostedZone,
   IotZoneProfile, IotZoneProfileAssociation, PrivateIotDataEndpoint,
 } from '../src';
 
@@ -59,7 +59,7 @@ function threeAccountApp(
   const gatekeeperVpc = testVpc(provider, 'GatekeeperVpc');
   const endpoint = new PrivateIotDataEndpoint(provider, 'IotEndpoint', {
     vpc: gatekeeperVpc,
-    services: [{ service: IotEndpointService.CREDENTIALS }],
+    services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
     dataEndpointAddress: DATA_ENDPOINT_ADDRESS,
   });
   const zone = new IotPrivateHostedZone(provider, 'IotZone', { endpoint });
@@ -127,7 +127,7 @@ describe('three accounts, one App', () => {
     const consumer = Template.fromJSON(templates(t).LegacyConsumer);
     const zones = Object.values(consumer.findResources('AWS::Route53::HostedZone'));
     expect(zones).toHaveLength(1);
-    expect(zones[0].Properties.Name).toBe(`${t.endpoint.dataEndpointAddress}.`);
+    expect(zones[0].Properties.Name).toBe(`${t.endpoint.dataEndpointAddress()}.`);
     expect(zones[0].Properties.Name).toBe(`${DATA_ENDPOINT_ADDRESS}.`);
     const endpoints = Object.values(consumer.findResources('AWS::EC2::VPCEndpoint'));
     expect(endpoints.map((e) => e.Properties.ServiceName)).toEqual([SERVICE_NAME]);

@@ -57,11 +57,9 @@ class FakeIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
   public readonly vpc: ec2.IVpc;
   public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[];
   public readonly connections: ec2.Connections;
-  public readonly dataEndpointAddress = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
   public readonly availabilityZones: string[] = [];
   public readonly networkInterfacesPerEndpoint = 2;
   public readonly dualStack = false;
-  public readonly dataEndpointIps: string[] = [];
 
   constructor(scope: Construct, id: string, vpc: ec2.IVpc, count: number) {
     super(scope, id);
@@ -74,9 +72,13 @@ class FakeIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
     this.connections = this.dataEndpoints[0].connections;
   }
 
-  public privateIpAddresses(_endpoint: ec2.InterfaceVpcEndpoint): string[] { return []; }
-  public ipv6Addresses(_endpoint: ec2.InterfaceVpcEndpoint): string[] { return []; }
-  public dnsNames(_endpoint: ec2.InterfaceVpcEndpoint): IotEndpointDnsName[] { return []; }
+  public dataEndpointAddress(): string { return 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com'; }
+  public credentialsEndpointAddress(): string | undefined { return undefined; }
+  public dataEndpointIps(): string[] { return []; }
+  public credentialsEndpointIps(): string[] { return []; }
+  public privateIpAddresses(_endpoint: ec2.IInterfaceVpcEndpoint): string[] { return []; }
+  public ipv6Addresses(_endpoint: ec2.IInterfaceVpcEndpoint): string[] { return []; }
+  public dnsNames(_endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[] { return []; }
 }
 
 describe('VpceOnlyIotPolicy defaults', () => {

@@ -132,12 +132,13 @@ export class IotPrivateHostedZone extends Construct {
         invalidProp(this, 'vpcs', `lists '${vpc.node.path}' twice (the same VPC id)`, 'list each VPC once');
       }
     });
-    const zoneNames = [props.endpoint.dataEndpointAddress, ...(props.endpoint.credentialsEndpoint && props.endpoint.credentialsEndpointAddress
-      ? [props.endpoint.credentialsEndpointAddress] : [])];
+    const dataHost = props.endpoint.dataEndpointAddress();
+    const credentialsHost = props.endpoint.credentialsEndpoint ? props.endpoint.credentialsEndpointAddress() : undefined;
+    const zoneNames = [dataHost, ...(credentialsHost ? [credentialsHost] : [])];
     vpcs.forEach((vpc) => this.checkNoZoneOfSameName('vpcs', vpc, zoneNames));
-    this.checkZoneName('dataEndpointAddress', props.endpoint.dataEndpointAddress, ATS_DATA_HOST);
+    this.checkZoneName('dataEndpointAddress', dataHost, ATS_DATA_HOST);
     if (props.endpoint.credentialsEndpoint) {
-      this.checkZoneName('credentialsEndpointAddress', props.endpoint.credentialsEndpointAddress, CREDENTIALS_HOST);
+      this.checkZoneName('credentialsEndpointAddress', credentialsHost, CREDENTIALS_HOST);
     }
     if (!Token.isUnresolved(ttl.toSeconds()) && (ttl.toSeconds() < 1 || ttl.toSeconds() > 172800)) {
       invalidProp(this, 'ttl', `${ttl.toSeconds()} s is outside what Route 53 accepts`, 'use 1 s to 2 days; 60 s spreads devices over the endpoints quickly');
@@ -152,16 +153,16 @@ export class IotPrivateHostedZone extends Construct {
     // --- zones and records ---------------------------------------------------------------------------------
     const comment = props.comment ?? 'AWS IoT Core private path (cdk-private-iot)';
     this.dataZone = new route53.PrivateHostedZone(this, 'DataZone', {
-      zoneName: props.endpoint.dataEndpointAddress,
+      zoneName: dataHost,
       vpc: vpcs[0],
       comment: `${comment}: ATS data endpoint`,
     });
     this.dataRecords = dataEndpoints.flatMap((e, i) => this.addRecords(this.dataZone, `DataEndpoint${i + 1}`, e, ttl));
 
     const credentials = props.endpoint.credentialsEndpoint;
-    if (credentials && props.endpoint.credentialsEndpointAddress) {
+    if (credentials && credentialsHost) {
       this.credentialsZone = new route53.PrivateHostedZone(this, 'CredentialsZone', {
-        zoneName: props.endpoint.credentialsEndpointAddress,
+        zoneName: credentialsHost,
         vpc: vpcs[0],
         comment: `${comment}: credential provider endpoint`,
       });
@@ -257,7 +258,7 @@ export class IotPrivateHostedZone extends Construct {
     return endpoints * this.namesPerEndpoint();
   }
 
-  private addRecords(zone: route53.IHostedZone, prefix: string, endpoint: ec2.InterfaceVpcEndpoint, ttl: Duration): route53.RecordSet[] {
+  private addRecords(zone: route53.IHostedZone, prefix: string, endpoint: ec2.IInterfaceVpcEndpoint, ttl: Duration): route53.RecordSet[] {
     const records: route53.RecordSet[] = [];
     const weighted = { zone, weight: 1 };
     if (this.recordStyle === IotRecordStyle.ALIAS) {

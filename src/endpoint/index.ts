@@ -1,3 +1,3 @@
-export * from './iot-endpoint-service';
+export * from './iot-vpc-endpoint-aws-service';
 export * from './types';
 export * from './private-iot-data-endpoint';

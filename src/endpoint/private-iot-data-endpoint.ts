@@ -5,7 +5,7 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
-import { IotEndpointService } from './iot-endpoint-service';
+import { IotVpcEndpointAwsService } from './iot-vpc-endpoint-aws-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
 import { invalidProp } from '../private/errors';
 import { DEVICES_PER_ENDPOINT, INTERFACE_ENDPOINTS_PER_VPC, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
@@ -17,9 +17,9 @@ import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, checkStackRegio
 /**
  * Options for one AWS IoT endpoint service of a `PrivateIotDataEndpoint`.
  */
-export interface IotEndpointServiceOptions {
+export interface IotVpcEndpointOptions {
   /** The service. */
-  readonly service: IotEndpointService;
+  readonly service: IotVpcEndpointAwsService;
 
   /**
    * Whether to turn on private DNS. AWS offers no private DNS for `iot.data` and `iot.credentials`
@@ -72,7 +72,7 @@ export interface PrivateIotDataEndpointProps {
    * Further AWS IoT endpoint services; `iot.data` is always created (list it here only to give it options).
    * @default - `iot.data` only
    */
-  readonly services?: IotEndpointServiceOptions[];
+  readonly services?: IotVpcEndpointOptions[];
 
   /**
    * TCP ports opened on the endpoint security group: 443 (MQTT or HTTPS with ALPN), 8443 (HTTPS), 8883 (MQTT).
@@ -160,7 +160,7 @@ const ENDPOINT_QUOTA_FIX = 'split the fleet across VPCs (a PrivateIotDataEndpoin
  *   supportedAvailabilityZones: ['eu-west-1a', 'eu-west-1b'],
  *   peers: [ec2.Peer.ipv4('10.20.0.0/16')],
  *   expectedDevices: 250_000,
- *   services: [{ service: IotEndpointService.CREDENTIALS }],
+ *   services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
  * });
  */
 export class PrivateIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
@@ -168,9 +168,9 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   public readonly connections: ec2.Connections;
   /** The security group of every endpoint of this construct. */
   public readonly securityGroup: ec2.ISecurityGroup;
-  public readonly dataEndpoints: ec2.InterfaceVpcEndpoint[];
-  public readonly credentialsEndpoint?: ec2.InterfaceVpcEndpoint;
-  public readonly greengrassEndpoint?: ec2.InterfaceVpcEndpoint;
+  public readonly dataEndpoints: ec2.IInterfaceVpcEndpoint[];
+  public readonly credentialsEndpoint?: ec2.IInterfaceVpcEndpoint;
+  public readonly greengrassEndpoint?: ec2.IInterfaceVpcEndpoint;
   public readonly availabilityZones: string[];
   public readonly networkInterfacesPerEndpoint: number;
   public readonly dualStack: boolean;
@@ -184,8 +184,9 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
 
   private readonly givenDataEndpointAddress?: string;
   private readonly givenCredentialsEndpointAddress?: string;
-  private readonly addresses = new Map<ec2.InterfaceVpcEndpoint, NetworkInterfaceAddresses>();
-  private readonly endpointIds = new Map<ec2.InterfaceVpcEndpoint, string>();
+  private readonly addresses = new Map<ec2.IInterfaceVpcEndpoint, NetworkInterfaceAddresses>();
+  /** The endpoints this construct created, with their construct ids. */
+  private readonly own = new Map<ec2.IInterfaceVpcEndpoint, { id: string; endpoint: ec2.InterfaceVpcEndpoint }>();
 
   constructor(scope: Construct, id: string, props: PrivateIotDataEndpointProps) {
     super(scope, id);
@@ -207,11 +208,11 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
       this.validateHost('dataEndpointAddress', props.dataEndpointAddress, ATS_DATA_HOST,
         '`aws iot describe-endpoint --endpoint-type iot:Data-ATS` (the `-ats` host; the legacy `iot:Data` host and `iot.<region>.amazonaws.com` do not work over a VPC endpoint)');
     }
-    const wantsCredentials = services.some((s) => s.service === IotEndpointService.CREDENTIALS);
+    const wantsCredentials = services.some((s) => s.service === IotVpcEndpointAwsService.CREDENTIALS);
     if (props.credentialsEndpointAddress !== undefined) {
       if (!wantsCredentials) {
         invalidProp(this, 'credentialsEndpointAddress', `'${props.credentialsEndpointAddress}' is given but no iot.credentials endpoint is requested`,
-          'add `{ service: IotEndpointService.CREDENTIALS }` to `services`, or drop credentialsEndpointAddress');
+          'add `{ service: IotVpcEndpointAwsService.CREDENTIALS }` to `services`, or drop credentialsEndpointAddress');
       }
       this.validateHost('credentialsEndpointAddress', props.credentialsEndpointAddress, CREDENTIALS_HOST,
         '`aws iot describe-endpoint --endpoint-type iot:CredentialProvider`');
@@ -247,14 +248,14 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(8883) });
 
     // --- endpoints -------------------------------------------------------------------------------------
-    const dataOptions = services.find((s) => s.service === IotEndpointService.DATA)!;
+    const dataOptions = services.find((s) => s.service === IotVpcEndpointAwsService.DATA)!;
     this.dataEndpoints = [];
     for (let i = 1; i <= endpointCount; i++) {
       this.dataEndpoints.push(this.createEndpoint(`DataEndpoint${i}`, dataOptions));
     }
-    const credentialsOptions = services.find((s) => s.service === IotEndpointService.CREDENTIALS);
+    const credentialsOptions = services.find((s) => s.service === IotVpcEndpointAwsService.CREDENTIALS);
     this.credentialsEndpoint = credentialsOptions && this.createEndpoint('CredentialsEndpoint', credentialsOptions);
-    const greengrassOptions = services.find((s) => s.service === IotEndpointService.GREENGRASS);
+    const greengrassOptions = services.find((s) => s.service === IotVpcEndpointAwsService.GREENGRASS);
     this.greengrassEndpoint = greengrassOptions && this.createEndpoint('GreengrassEndpoint', greengrassOptions);
 
     this.givenDataEndpointAddress = props.dataEndpointAddress;
@@ -274,82 +275,78 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   }
 
   /**
-   * The account's ATS data endpoint: the `dataEndpointAddress` prop, or (on first use) a deployment-time
+   * The account's ATS data endpoint: the `dataEndpointAddress` prop, or (created by the first call) a deployment-time
    * `iot:DescribeEndpoint` lookup, so a stack that never needs the hostname gets no lookup.
-   * @attribute
    */
-  public get dataEndpointAddress(): string {
-    return this.givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotEndpointService.DATA.describeEndpointType!);
+  public dataEndpointAddress(): string {
+    return this.givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.DATA.describeEndpointType!);
   }
 
   /**
    * The account's credential provider endpoint (only when the `iot.credentials` endpoint was requested): the
-   * `credentialsEndpointAddress` prop, or (on first use) a deployment-time `iot:DescribeEndpoint` lookup.
-   * @attribute
+   * `credentialsEndpointAddress` prop, or (created by the first call) a deployment-time `iot:DescribeEndpoint` lookup.
    */
-  public get credentialsEndpointAddress(): string | undefined {
+  public credentialsEndpointAddress(): string | undefined {
     if (!this.credentialsEndpoint) {
       return undefined;
     }
-    return this.givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotEndpointService.CREDENTIALS.describeEndpointType!);
+    return this.givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.CREDENTIALS.describeEndpointType!);
   }
 
-  /** @attribute */
-  public get dataEndpointIps(): string[] {
+  public dataEndpointIps(): string[] {
     return this.dataEndpoints.flatMap((e) => this.privateIpAddresses(e));
   }
 
   /**
-   * The private IPv4 addresses of the `iot.credentials` endpoint.
-   * @attribute
+   * The private IPv4 addresses of the `iot.credentials` endpoint (an empty list when there is none).
    */
-  public get credentialsEndpointIps(): string[] {
+  public credentialsEndpointIps(): string[] {
     return this.credentialsEndpoint ? this.privateIpAddresses(this.credentialsEndpoint) : [];
   }
 
-  public privateIpAddresses(endpoint: ec2.InterfaceVpcEndpoint): string[] {
+  public privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
     return this.addressesOf(endpoint).ipv4;
   }
 
-  public ipv6Addresses(endpoint: ec2.InterfaceVpcEndpoint): string[] {
+  public ipv6Addresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
     if (!this.dualStack) {
       return invalidProp(this, 'dualStack', 'is false, so the endpoints have no IPv6 addresses', 'set dualStack: true to give them IPv6 addresses');
     }
     return this.addressesOf(endpoint).ipv6;
   }
 
-  public dnsNames(endpoint: ec2.InterfaceVpcEndpoint): IotEndpointDnsName[] {
-    this.idOf(endpoint);
+  public dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[] {
+    const own = this.ownEndpoint(endpoint).endpoint;
     // DnsEntries holds the regional name and one zonal name per subnet, in no guaranteed order; every one of
     // them resolves only to this endpoint's interfaces, so using all of them needs no assumption about order.
     const names: IotEndpointDnsName[] = [];
     for (let i = 0; i <= this.networkInterfacesPerEndpoint; i++) {
-      const entry = Fn.select(i, endpoint.vpcEndpointDnsEntries);
+      const entry = Fn.select(i, own.vpcEndpointDnsEntries);
       names.push({ hostedZoneId: Fn.select(0, Fn.split(':', entry)), dnsName: Fn.select(1, Fn.split(':', entry)) });
     }
     return names;
   }
 
-  private addressesOf(endpoint: ec2.InterfaceVpcEndpoint): NetworkInterfaceAddresses {
-    const id = this.idOf(endpoint);
+  private addressesOf(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
+    const { id, endpoint: own } = this.ownEndpoint(endpoint);
     let found = this.addresses.get(endpoint);
     if (!found) {
-      found = IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, endpoint, this.networkInterfacesPerEndpoint, this.dualStack);
+      found = IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, own, this.networkInterfacesPerEndpoint, this.dualStack);
       this.addresses.set(endpoint, found);
     }
     return found;
   }
 
-  private idOf(endpoint: ec2.InterfaceVpcEndpoint): string {
-    const id = this.endpointIds.get(endpoint);
-    if (!id) {
+  private ownEndpoint(endpoint: ec2.IInterfaceVpcEndpoint): { id: string; endpoint: ec2.InterfaceVpcEndpoint } {
+    const found = this.own.get(endpoint);
+    if (!found) {
       return invalidProp(this, 'endpoint', `'${endpoint.node.path}' is not an endpoint of this construct`,
         'pass one of dataEndpoints, credentialsEndpoint or greengrassEndpoint');
     }
-    return id;
+    return found;
   }
 
-  private createEndpoint(id: string, options: IotEndpointServiceOptions): ec2.InterfaceVpcEndpoint {
+  private createEndpoint(id: string, options: IotVpcEndpointOptions): ec2.InterfaceVpcEndpoint {
     const service = options.service;
     const endpoint = new ec2.InterfaceVpcEndpoint(this, id, {
       vpc: this.vpc,
@@ -365,7 +362,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     for (const statement of options.policyStatements ?? []) {
       endpoint.addToPolicy(statement);
     }
-    this.endpointIds.set(endpoint, id);
+    this.own.set(endpoint, { id, endpoint });
     return endpoint;
   }
 
@@ -407,22 +404,22 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
    */
   // Typed after aws-cdk-lib's props (not a literal type), so compiling against a release without serviceRegion (< 2.211.0,
   // below the peer floor) fails instead of dropping the region silently.
-  private serviceRegionOf(service: IotEndpointService): Pick<ec2.InterfaceVpcEndpointProps, 'serviceRegion'> {
-    const name = service === IotEndpointService.DATA ? this.dataServiceName : undefined;
+  private serviceRegionOf(service: IotVpcEndpointAwsService): Pick<ec2.InterfaceVpcEndpointProps, 'serviceRegion'> {
+    const name = service === IotVpcEndpointAwsService.DATA ? this.dataServiceName : undefined;
     const region = name && !Token.isUnresolved(name) ? /\.vpce\.([a-z0-9-]+)\.vpce-svc-/.exec(name)?.[1] : undefined;
     const own = Stack.of(this).region;
     return region && (Token.isUnresolved(own) || region !== own) ? { serviceRegion: region } : {};
   }
 
   /** The endpoint service name to connect to for one of the requested services. */
-  private serviceNameOf(service: IotEndpointService): string {
-    return service === IotEndpointService.DATA && this.dataServiceName !== undefined
+  private serviceNameOf(service: IotVpcEndpointAwsService): string {
+    return service === IotVpcEndpointAwsService.DATA && this.dataServiceName !== undefined
       ? this.dataServiceName
       : service.serviceName(this);
   }
 
-  private validateServices(requested: IotEndpointServiceOptions[]): IotEndpointServiceOptions[] {
-    const seen = new Set<IotEndpointService>();
+  private validateServices(requested: IotVpcEndpointOptions[]): IotVpcEndpointOptions[] {
+    const seen = new Set<IotVpcEndpointAwsService>();
     for (const options of requested) {
       const service = options.service;
       if (seen.has(service)) {
@@ -442,7 +439,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
           'add a Principal to every statement (e.g. `principals: [new iam.AnyPrincipal()]` with a narrow action list)');
       }
     }
-    return seen.has(IotEndpointService.DATA) ? requested : [{ service: IotEndpointService.DATA }, ...requested];
+    return seen.has(IotVpcEndpointAwsService.DATA) ? requested : [{ service: IotVpcEndpointAwsService.DATA }, ...requested];
   }
 
 
@@ -550,7 +547,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     }
   }
 
-  private selectSubnets(props: PrivateIotDataEndpointProps, services: IotEndpointService[]): ec2.ISubnet[] {
+  private selectSubnets(props: PrivateIotDataEndpointProps, services: IotVpcEndpointAwsService[]): ec2.ISubnet[] {
     const selection = props.vpc.selectSubnets(props.subnets);
     // One subnet per zone (an endpoint takes one per zone; two of one zone fail the deployment and would count as two
     // zones below): the first of each zone, as aws-cdk-lib's onePerAz keeps, which it applies to selections by type,
@@ -614,7 +611,7 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
    * lookup is missing (the CLI's first pass) or failed (aws-cdk-lib then reports the missing context, or the
    * provider's error, itself).
    */
-  private lookupAvailabilityZones(service: IotEndpointService): string[] | undefined {
+  private lookupAvailabilityZones(service: IotVpcEndpointAwsService): string[] | undefined {
     const serviceName = this.serviceNameOf(service);
     // A value of our own, so that "not looked up yet" is told apart from any answer by identity (and so that the
     // lookup does not also ask for the region's zones, as `Stack.availabilityZones` would).

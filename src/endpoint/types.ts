@@ -20,32 +20,20 @@ export interface IPrivateIotDataEndpoint extends IConstruct, ec2.IConnectable {
   readonly vpc: ec2.IVpc;
 
   /** The `iot.data` interface endpoints (one per 100,000 devices). */
-  readonly dataEndpoints: ec2.InterfaceVpcEndpoint[];
+  readonly dataEndpoints: ec2.IInterfaceVpcEndpoint[];
 
   /**
    * The `iot.credentials` interface endpoint.
    * @default - none (not requested)
    */
-  readonly credentialsEndpoint?: ec2.InterfaceVpcEndpoint;
+  readonly credentialsEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   /**
    * The `greengrass` interface endpoint.
    * @default - none (not requested)
    */
-  readonly greengrassEndpoint?: ec2.InterfaceVpcEndpoint;
+  readonly greengrassEndpoint?: ec2.IInterfaceVpcEndpoint;
 
-  /**
-   * The account's AWS IoT Core ATS data endpoint, e.g. `a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com`.
-   * @attribute
-   */
-  readonly dataEndpointAddress: string;
-
-  /**
-   * The account's AWS IoT credential provider endpoint, e.g. `c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com`.
-   * @default - none (the credentials endpoint was not requested)
-   * @attribute
-   */
-  readonly credentialsEndpointAddress?: string;
 
   /** The availability zones the endpoints have a network interface in. */
   readonly availabilityZones: string[];
@@ -64,27 +52,47 @@ export interface IPrivateIotDataEndpoint extends IConstruct, ec2.IConnectable {
   readonly dataServiceName?: string;
 
   /**
-   * The private IPv4 addresses of every network interface of every `iot.data` endpoint
-   * (`dataEndpoints.length * networkInterfacesPerEndpoint` tokens, in no particular order).
-   * @attribute
+   * The account's AWS IoT Core ATS data endpoint, e.g. `a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com`: the
+   * address given to the construct, or else a deployment-time `iot:DescribeEndpoint` lookup, created by the first call
+   * (a method, not a property, so inspecting the object in a debugger adds nothing to the stack).
    */
-  readonly dataEndpointIps: string[];
+  dataEndpointAddress(): string;
+
+  /**
+   * The account's AWS IoT credential provider endpoint, e.g. `c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com`:
+   * the address given to the construct, or else a deployment-time lookup created by the first call.
+   * @returns undefined when there is no `iot.credentials` endpoint
+   */
+  credentialsEndpointAddress(): string | undefined;
+
+  /**
+   * The private IPv4 addresses of every network interface of every `iot.data` endpoint
+   * (`dataEndpoints.length * networkInterfacesPerEndpoint` tokens, in no particular order), looked up at deployment
+   * (CloudFormation does not expose them); the lookups are created by the first call.
+   */
+  dataEndpointIps(): string[];
+
+  /**
+   * The private IPv4 addresses of the `iot.credentials` endpoint, looked up at deployment like `dataEndpointIps()`.
+   * @returns an empty list when there is no `iot.credentials` endpoint
+   */
+  credentialsEndpointIps(): string[];
 
   /**
    * The private IPv4 addresses of one of this construct's endpoints, one token per network interface,
    * in no particular order. Looked up at deployment (CloudFormation does not expose them).
    */
-  privateIpAddresses(endpoint: ec2.InterfaceVpcEndpoint): string[];
+  privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[];
 
   /**
    * The IPv6 addresses of one of this construct's endpoints, one token per network interface.
    * Only for dual-stack endpoints.
    */
-  ipv6Addresses(endpoint: ec2.InterfaceVpcEndpoint): string[];
+  ipv6Addresses(endpoint: ec2.IInterfaceVpcEndpoint): string[];
 
   /**
    * Every DNS name of one of this construct's endpoints (the regional name and one per availability zone),
    * in no particular order. All of them resolve to healthy network interfaces of the endpoint.
    */
-  dnsNames(endpoint: ec2.InterfaceVpcEndpoint): IotEndpointDnsName[];
+  dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[];
 }

@@ -90,3 +90,28 @@ export function checkCidrsDisjoint(scope: IConstruct, propA: string, a: string[]
     }
   }
 }
+
+/** Whether `account` is the account of the stack that contains `scope` (both known at synthesis and equal). */
+export function isOwnAccount(scope: IConstruct, account: string): boolean {
+  const own = Stack.of(scope).account;
+  return !Token.isUnresolved(account) && !Token.isUnresolved(own) && account === own;
+}
+
+/**
+ * Checks a region name prop (`eu-west-1`; aws-cdk-lib accepts `eu-west1`, which fails only at deployment).
+ * Tokens pass unchecked.
+ */
+export function checkRegionName(scope: IConstruct, prop: string, region: string): void {
+  if (!Token.isUnresolved(region) && !REGION.test(region)) {
+    invalidProp(scope, prop, `contains '${region}', which is not a region name`, 'use names like eu-west-1');
+  }
+}
+
+/**
+ * Whether two VPCs are the same VPC: the same object, or VPC ids that resolve to the same value in the stack of
+ * `scope` (two imports of one VPC id, or one token).
+ */
+export function sameVpc(scope: IConstruct, a: { readonly vpcId: string }, b: { readonly vpcId: string }): boolean {
+  const stack = Stack.of(scope);
+  return a === b || JSON.stringify(stack.resolve(a.vpcId)) === JSON.stringify(stack.resolve(b.vpcId));
+}

@@ -1,8 +1,7 @@
-import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { declareIotAccountFlows } from './flows';
 import {
@@ -10,8 +9,9 @@ import {
   planEndpointSubnetAcl,
 } from './network';
 import { IotPrivateHostedZone } from '../dns/iot-private-hosted-zone';
-import { IotEndpointService } from '../endpoint/iot-endpoint-service';
+import { IotVpcEndpointAwsService } from '../endpoint/iot-vpc-endpoint-aws-service';
 import { PrivateIotDataEndpoint } from '../endpoint/private-iot-data-endpoint';
+import { IotEndpointDnsName } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { VpceOnlyIotPolicy } from '../policy/vpce-only-iot-policy';
 import { invalidProp } from '../private/errors';
@@ -245,9 +245,9 @@ export class IotAccountStack extends Stack {
       credentialsEndpointAddress: props.credentialsEndpointAddress,
       peers: [props.gatekeeperCidr, ...props.deviceCidrs, ...onPremises].map((cidr) => ec2.Peer.ipv4(cidr)),
       services: [
-        { service: IotEndpointService.CREDENTIALS },
+        { service: IotVpcEndpointAwsService.CREDENTIALS },
         {
-          service: IotEndpointService.GREENGRASS,
+          service: IotVpcEndpointAwsService.GREENGRASS,
           privateDnsEnabled: false, // greengrass.<region>.amazonaws.com is a zone of this stack, shared beyond this VPC
           policyStatements: [new iam.PolicyStatement({
             principals: [new iam.AnyPrincipal()],
@@ -269,9 +269,10 @@ export class IotAccountStack extends Stack {
 
     const vpcs = [this.gatekeeperVpc, ...(props.associatedVpcs ?? [])];
     this.zone = new IotPrivateHostedZone(this, 'IotZones', { endpoint: this.endpoint, vpcs });
-    this.greengrassZone = this.serviceZone('GreengrassZone', 'greengrass', this.endpoint.greengrassEndpoint!, vpcs);
-    this.logsZone = this.serviceZone('LogsZone', 'logs', logs, vpcs);
-    this.s3Zone = this.serviceZone('S3Zone', 's3', s3, vpcs, true);
+    const greengrass = this.endpoint.greengrassEndpoint!;
+    this.greengrassZone = this.serviceZone('GreengrassZone', 'greengrass', greengrass, this.endpoint.dnsNames(greengrass)[0], vpcs);
+    this.logsZone = this.serviceZone('LogsZone', 'logs', logs, regionalDnsName(logs), vpcs);
+    this.s3Zone = this.serviceZone('S3Zone', 's3', s3, regionalDnsName(s3), vpcs, true);
     this.policy = new VpceOnlyIotPolicy(this, 'DevicePolicy', { endpoints: [this.endpoint] });
 
     if (props.networkAccount) {
@@ -285,7 +286,7 @@ export class IotAccountStack extends Stack {
       new CfnOutput(this, 'ZoneProfileId', { value: this.zoneProfile.profileId, description: 'Route 53 Profile id for the network account' });
     }
     if (hasConsumers) {
-      this.endpointService = new CrossAccountIotEndpointService(this, 'IotEndpointService', {
+      this.endpointService = new CrossAccountIotEndpointService(this, 'IotVpcEndpointAwsService', {
         endpoint: this.endpoint,
         subnets: endpointSubnets,
         allowedAccounts: props.consumerAccounts,
@@ -302,8 +303,8 @@ export class IotAccountStack extends Stack {
       });
     }
     declareIotAccountFlows(this, {
-      dataHost: this.endpoint.dataEndpointAddress,
-      credentialsHost: this.endpoint.credentialsEndpointAddress,
+      dataHost: this.endpoint.dataEndpointAddress(),
+      credentialsHost: this.endpoint.credentialsEndpointAddress(),
       gatekeeperVpc: this.gatekeeperVpc,
       gatekeeperCidr: props.gatekeeperCidr,
       deviceCidrs: props.deviceCidrs,
@@ -410,7 +411,7 @@ export class IotAccountStack extends Stack {
    * traffic inside the gatekeeper VPC takes the interface endpoint as well; the VPC holds only endpoints and load
    * balancers, which do not call S3, so nothing of note pays the interface endpoint's data processing.
    */
-  private serviceZone(id: string, service: string, endpoint: ec2.InterfaceVpcEndpoint, vpcs: ec2.IVpc[],
+  private serviceZone(id: string, service: string, endpoint: ec2.IInterfaceVpcEndpoint, name: IotEndpointDnsName, vpcs: ec2.IVpc[],
     wildcard = false): route53.PrivateHostedZone {
     const zone = new route53.PrivateHostedZone(this, id, {
       zoneName: `${service}.${this.region}.${chinaAware(this, 'amazonaws.com.cn', 'amazonaws.com')}`,
@@ -421,7 +422,7 @@ export class IotAccountStack extends Stack {
     // Route 53 refuses the zone on the gatekeeper VPC while the endpoint's own private DNS still holds the name
     // (ConflictingDomainExists): create it only after the endpoint (and an update turning private DNS off).
     (zone.node.defaultChild as route53.CfnHostedZone).addDependency(endpoint.node.defaultChild as ec2.CfnVPCEndpoint);
-    const target = route53.RecordTarget.fromAlias(new route53targets.InterfaceVpcEndpointTarget(endpoint));
+    const target = route53.RecordTarget.fromAlias({ bind: () => ({ dnsName: name.dnsName, hostedZoneId: name.hostedZoneId }) });
     new route53.ARecord(zone, 'Alias', { zone, target });
     if (wildcard) {
       new route53.ARecord(zone, 'WildcardAlias', { zone, recordName: '*', target });
@@ -430,18 +431,24 @@ export class IotAccountStack extends Stack {
   }
 
   private addOutputs(): void {
-    new CfnOutput(this, 'IotDataEndpoint', { value: this.endpoint.dataEndpointAddress, description: 'ATS data endpoint (pass to consumers)' });
-    new CfnOutput(this, 'IotCredentialsEndpoint', { value: this.endpoint.credentialsEndpointAddress!, description: 'Credential provider endpoint' });
+    new CfnOutput(this, 'IotDataEndpoint', { value: this.endpoint.dataEndpointAddress(), description: 'ATS data endpoint (pass to consumers)' });
+    new CfnOutput(this, 'IotCredentialsEndpoint', { value: this.endpoint.credentialsEndpointAddress()!, description: 'Credential provider endpoint' });
     new CfnOutput(this, 'GreengrassNucleusConfiguration', {
       description: 'aws.greengrass.Nucleus configuration for core devices in the gatekeeper VPC, in the device VPC (Transit Gateway; names from '
         + 'the Route 53 Profile or associatedVpcs) and on premises (VPN / Direct Connect; forward the IoT hostnames and greengrass, logs and '
         + 's3.<region>.amazonaws.com to the network account\'s Resolver inbound endpoint)',
       value: this.toJsonString({
         greengrassDataPlaneEndpoint: 'iotdata',
-        iotDataEndpoint: this.endpoint.dataEndpointAddress,
-        iotCredEndpoint: this.endpoint.credentialsEndpointAddress,
+        iotDataEndpoint: this.endpoint.dataEndpointAddress(),
+        iotCredEndpoint: this.endpoint.credentialsEndpointAddress(),
         ...(this.region === 'us-east-1' ? { s3EndpointType: 'REGIONAL' } : {}),
       }),
     });
   }
+}
+
+/** The first entry of an endpoint's DnsEntries (its regional name), as aws-cdk-lib's `InterfaceVpcEndpointTarget` reads it. */
+function regionalDnsName(endpoint: ec2.InterfaceVpcEndpoint): IotEndpointDnsName {
+  const entry = Fn.select(0, endpoint.vpcEndpointDnsEntries);
+  return { hostedZoneId: Fn.select(0, Fn.split(':', entry)), dnsName: Fn.select(1, Fn.split(':', entry)) };
 }

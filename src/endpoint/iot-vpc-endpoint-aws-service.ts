@@ -13,26 +13,26 @@ import { chinaAware } from '../private/partition';
  * new PrivateIotDataEndpoint(this, 'Iot', {
  *   vpc,
  *   supportedAvailabilityZones: ['us-east-1a', 'us-east-1c'],
- *   services: [{ service: IotEndpointService.CREDENTIALS }],
+ *   services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
  * });
  */
-export class IotEndpointService {
+export class IotVpcEndpointAwsService {
   /**
    * AWS IoT Core data plane (`iot.data`): MQTT on 8883, MQTT or HTTPS on 443 (ALPN), HTTPS on 8443.
    * Private DNS and endpoint policies are not supported: name resolution comes from `IotPrivateHostedZone`.
    */
-  public static readonly DATA = new IotEndpointService('iot.data', 'Data', false, false, 'iot:Data-ATS');
+  public static readonly DATA = new IotVpcEndpointAwsService('iot.data', 'Data', false, false, 'iot:Data-ATS');
 
   /**
    * AWS IoT Core credential provider (`iot.credentials`): HTTPS on 443. Private DNS and endpoint policies are not
    * supported. Not offered in the China and AWS GovCloud (US) partitions.
    */
-  public static readonly CREDENTIALS = new IotEndpointService('iot.credentials', 'Credentials', false, false, 'iot:CredentialProvider');
+  public static readonly CREDENTIALS = new IotVpcEndpointAwsService('iot.credentials', 'Credentials', false, false, 'iot:CredentialProvider');
 
   /**
    * AWS IoT Greengrass V2 control plane (`greengrass`): private DNS on by default, endpoint policy supported.
    */
-  public static readonly GREENGRASS = new IotEndpointService('greengrass', 'Greengrass', true, true);
+  public static readonly GREENGRASS = new IotVpcEndpointAwsService('greengrass', 'Greengrass', true, true);
 
   /**
    * @param shortName the service name without the `com.amazonaws.<region>.` prefix, e.g. `iot.data`
@@ -65,7 +65,7 @@ export class IotEndpointService {
 
   /** Whether AWS offers this service in the given region (unknown regions are assumed to offer it). */
   public isOfferedIn(region: string): boolean {
-    if (Token.isUnresolved(region) || this !== IotEndpointService.CREDENTIALS) {
+    if (Token.isUnresolved(region) || this !== IotVpcEndpointAwsService.CREDENTIALS) {
       return true;
     }
     return !region.startsWith('cn-') && !region.startsWith('us-gov-');
