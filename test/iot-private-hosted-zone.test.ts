@@ -130,7 +130,7 @@ function withCredentialsEndpointAddress(endpoint: PrivateIotDataEndpoint, addres
 /** The whole message of the zone-name check, for `attribute` holding `name`. */
 function zoneNameError(attribute: string, name: string): RegExp {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escape(`IotPrivateHostedZone 'TestStack/IotZone': endpoint has ${attribute} '${name}', which is not the account's own `
+  return new RegExp(`^${escape(`CdkPrivateIotError: IotPrivateHostedZone 'TestStack/IotZone': endpoint has ${attribute} '${name}', which is not the account's own `
     + 'AWS IoT endpoint hostname, so a zone of that name would shadow other AWS IoT hosts (or answer for nothing); use the address from '
     + '`aws iot describe-endpoint` (the `-ats` data host or the credentials host)')}$`);
 }

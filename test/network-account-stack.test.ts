@@ -119,7 +119,7 @@ describe('synth-time checks', () => {
     const error = thrown(() => new NetworkAccountStack(app, 'Network', {
       env: { account: TEST_ACCOUNT, region: TEST_REGION }, deviceCidr: DEVICE, gatekeeperCidr: GATEKEEPER, iotAccount: '222222222222', ...props,
     }));
-    expect(error.name).toBe('CdkPrivateIotError');
+    expect(error.message).toMatch(/^CdkPrivateIotError: /);
     expect(error.prop).toBe(prop);
     expect(error.message).toMatch(message);
     expect(app.node.findChild('Network').node.children).toEqual([]);

@@ -525,7 +525,7 @@ describe('custom domain', () => {
     const hostedZone = zone(ctx.stack);
     frontDoor(ctx, { customDomain: { domainName: 'mqtt.example.com', hostedZone } });
     expect(() => frontDoor(ctx, { customDomain: { domainName: 'mqtt.example.com', hostedZone } }, 'FrontDoor2'))
-      .toThrow(/^StaticIpIotFrontDoor 'TestStack\/FrontDoor2': customDomain\.domainName 'mqtt\.example\.com' already has a domain configuration .*\(TestStack\/FrontDoor\/CustomDomain\)/);
+      .toThrow(/^CdkPrivateIotError: StaticIpIotFrontDoor 'TestStack\/FrontDoor2': customDomain\.domainName 'mqtt\.example\.com' already has a domain configuration .*\(TestStack\/FrontDoor\/CustomDomain\)/);
     expect(ctx.stack.node.tryFindChild('FrontDoor2')?.node.children ?? []).toEqual([]);
     templateOf(ctx.stack).resourceCountIs('AWS::IoT::DomainConfiguration', 1);
   });
@@ -762,7 +762,7 @@ describe('invalid input: the error names the prop and the fix, and nothing is ad
     }
     expect(error?.name).toBe('CdkPrivateIotError');
     expect(error?.prop).toBe('ports');
-    expect(error?.message).toMatch(/^StaticIpIotFrontDoor 'TestStack\/FrontDoor': ports /);
+    expect(error?.message).toMatch(/^CdkPrivateIotError: StaticIpIotFrontDoor 'TestStack\/FrontDoor': ports /);
   });
 });
 

@@ -478,7 +478,7 @@ describe('validation', () => {
     } catch (e) {
       error = e;
     }
-    expect(error.name).toBe('CdkPrivateIotError');
+    expect(error.message).toMatch(/^CdkPrivateIotError: /);
     expect(error.prop).toBe('vpcEndpointIds');
     expect(error.constructPath).toBe('Stack/Policy');
   });
@@ -500,7 +500,7 @@ describe('validation', () => {
     const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpc, 1);
     new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [iotEndpoint], sourceVpcIds: ['vpc-11112222'] });
     const error = thrown(() => Template.fromStack(stack));
-    expect(error.name).toBe('CdkPrivateIotError');
+    expect(error.message).toMatch(/^CdkPrivateIotError: /);
     expect(error.prop).toBe('endpoints');
     expect(error.message).toMatch(/endpoints contains Stack\/Iot, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs.*; add vpc-0a1b2c3d4e5f67890 to sourceVpcIds/);
   });
