@@ -7,7 +7,7 @@
  * name) are placeholders here, so the topology synthesizes offline; replace them with the outputs of the previous
  * deployment step (network -> IoT -> network again for the profile association -> consumers).
  */
-import { App } from 'aws-cdk-lib';
+import { App, CfnResource } from 'aws-cdk-lib';
 import { ConsumerAccountStack, IotAccountStack, IotReachability, NetworkAccountStack, ReferenceDirectConnectOptions, ReferenceFrontDoorOptions, ReferenceVpnOptions } from '../src';
 
 /** Placeholder accounts and region of the reference topology (their lookups are in cdk.context.json). */
@@ -75,6 +75,7 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
     onPremisesCidrs: [options.onPremisesCidr ?? ON_PREMISES_CIDR],
     maxAzs: options.maxAzs,
     zoneProfileId: PLACEHOLDERS.zoneProfileId,
+    iotHostnames: [PLACEHOLDERS.dataEndpointAddress, PLACEHOLDERS.credentialsEndpointAddress],
     vpn: options.vpn,
     directConnect: options.directConnect,
   });
@@ -91,6 +92,7 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
     frontDoor: options.frontDoor,
     dataEndpointAddress: PLACEHOLDERS.dataEndpointAddress,
     credentialsEndpointAddress: PLACEHOLDERS.credentialsEndpointAddress,
+    greengrassCoreThingNames: ['FactoryCore*'],
   });
   const consumers = consumerAccounts.map((account, i) => new ConsumerAccountStack(app, `Consumer${i + 1}`, {
     env: { account, region: REFERENCE_REGION },
@@ -105,7 +107,8 @@ export function buildReferenceTopology(options: ReferenceTopologyOptions = {}): 
     IotReachability.linkValue(network, PLACEHOLDERS.zoneProfileId, iot.zoneProfile.profile);
   }
   if (iot.endpointService) {
-    consumers.forEach((consumer) => IotReachability.linkValue(consumer, PLACEHOLDERS.serviceName, iot.endpointService!.endpointService));
+    const endpointService = iot.endpointService.endpointService.node.defaultChild as CfnResource;
+    consumers.forEach((consumer) => IotReachability.linkValue(consumer, PLACEHOLDERS.serviceName, endpointService));
   }
   return { app, network, iot, consumers };
 }

@@ -35,7 +35,7 @@ export function integApp(): App {
  * dummy availability zones (not always) but no endpoint-service lookups: for that placeholder only, the zones are
  * set here (the services offered in the first two), so the snapshot never depends on a real account.
  */
-export function integEnv(app: App, services: IotVpcEndpointAwsService[]): Environment {
+export function integEnv(app: App, services: Array<IotVpcEndpointAwsService | { readonly shortName: string }>): Environment {
   const account = process.env.CDK_INTEG_ACCOUNT ?? process.env.CDK_DEFAULT_ACCOUNT;
   const region = process.env.CDK_INTEG_REGION ?? process.env.CDK_DEFAULT_REGION;
   if (account === SNAPSHOT_ACCOUNT && region === SNAPSHOT_REGION) {

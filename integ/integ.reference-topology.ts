@@ -36,8 +36,8 @@ const iot = new IotAccountStack(app, 'CdkPrivateIotRefIot', {
   allowAnyConsumer: true,
   consumerCidrs: ['10.96.0.0/16'], // the consumer VPC below (the gatekeeper ACL admits it on the IoT ports)
 });
-iot.endpointService!.loadBalancer.loadBalancer.setAttribute('deletion_protection.enabled', 'false');
-acknowledgeGuard(iot.endpointService!.loadBalancer.loadBalancer, 'elbv2_deletion_protection_enabled_check',
+iot.endpointService!.frontDoor.loadBalancer.setAttribute('deletion_protection.enabled', 'false');
+acknowledgeGuard(iot.endpointService!.frontDoor.loadBalancer, 'elbv2_deletion_protection_enabled_check',
   'Integ test: deletion protection is turned off so that integ-runner can destroy the stack after the assertions.');
 const consumer = new ConsumerAccountStack(app, 'CdkPrivateIotRefConsumer', {
   env,

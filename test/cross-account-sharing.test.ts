@@ -8,7 +8,7 @@ import {
 import {
   CrossAccountIotEndpointService, CrossAccountIotEndpointServiceProps, IotVpcEndpointAwsService, IotEndpointServiceConsumer,
   IotEndpointServiceConsumerProps, IotPrivateHostedZone, IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneProfileProps,
-  PrivateIotDataEndpoint, PrivateIotDataEndpointProps, VpceOnlyIotPolicy,
+  PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
 
 /** The id of the Lambda function every AwsCustomResource of a stack shares. */
@@ -139,7 +139,7 @@ describe('CrossAccountIotEndpointService', () => {
     const ctx = provider();
     const svc = service(ctx);
     const template = templateOf(ctx.stack);
-    const lbGroup = ctx.stack.resolve(svc.loadBalancer.securityGroup.securityGroupId);
+    const lbGroup = ctx.stack.resolve(svc.frontDoor.securityGroup.securityGroupId);
     const endpointGroup = ctx.stack.resolve(ctx.endpoint.securityGroup.securityGroupId);
     for (const port of IOT_PORTS) {
       template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
@@ -197,7 +197,22 @@ describe('CrossAccountIotEndpointService', () => {
     expect(endpointService.Properties.NetworkLoadBalancerArns).toEqual([{ Ref: lbId }]);
     expect(endpointService.Properties.AcceptanceRequired).toBe(true);
     expect(endpointService.Properties.SupportedRegions).toBeUndefined();
-    expect(svc.endpointService.node.path).toBe('TestStack/Service/Resource');
+    expect(Object.keys(endpointService.Properties).sort()).toEqual(['AcceptanceRequired', 'NetworkLoadBalancerArns']);
+    // aws-cdk-lib's L2, whose escape hatch is the L1 above
+    expect(svc.endpointService).toBeInstanceOf(ec2.VpcEndpointService);
+    expect(svc.endpointService.node.defaultChild).toBeInstanceOf(ec2.CfnVPCEndpointService);
+    expect(ctx.stack.resolve(svc.endpointService.vpcEndpointServiceId)).toEqual({ Ref: resourcesOfType(template, 'AWS::EC2::VPCEndpointService')[0] });
+  });
+
+  test('the endpoint service and its permissions keep the logical ids of versions before the L2 (a new id would replace the service, '
+    + 'and a replacement has a new service name, which breaks every consumer)', () => {
+    const ctx = provider();
+    service(ctx, { allowedAccounts: [CONSUMER_ACCOUNT], supportedRegions: ['eu-west-1', 'us-east-1'] });
+    const template = templateOf(ctx.stack);
+    // the ids of the L1 children 'TestStack/Service/Resource' and 'TestStack/Service/Permissions' of version 0.x's construct
+    expect(resourcesOfType(template, 'AWS::EC2::VPCEndpointService')).toEqual(['ServiceDBC79909']);
+    expect(resourcesOfType(template, 'AWS::EC2::VPCEndpointServicePermissions')).toEqual(['ServicePermissions64AB3ABC']);
+    expect(only(template, 'AWS::EC2::VPCEndpointServicePermissions').Properties.ServiceId).toEqual({ Ref: 'ServiceDBC79909' });
   });
 
   test('acceptanceRequired: false', () => {
@@ -236,6 +251,16 @@ describe('CrossAccountIotEndpointService', () => {
     const ctx = provider();
     service(ctx, { allowedAccounts: [CONSUMER_ACCOUNT], supportedRegions: ['eu-west-1', 'us-east-1'] });
     expect(only(templateOf(ctx.stack), 'AWS::EC2::VPCEndpointService').Properties.SupportedRegions).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('frontDoor is the internal StaticIpIotFrontDoor whose load balancer the service is on', () => {
+    const ctx = provider();
+    const svc = service(ctx);
+    const template = templateOf(ctx.stack);
+    expect(svc.frontDoor).toBeInstanceOf(StaticIpIotFrontDoor);
+    expect(svc.frontDoor.node.path).toBe('TestStack/Service/LoadBalancer');
+    expect(only(template, 'AWS::EC2::VPCEndpointService').Properties.NetworkLoadBalancerArns)
+      .toEqual([ctx.stack.resolve(svc.frontDoor.loadBalancer.loadBalancerArn)]);
   });
 
   test('serviceName is com.amazonaws.vpce.<region>.<service id>, and an output ServiceName carries it', () => {

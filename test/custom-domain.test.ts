@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { concreteApp, templateOf, testStack, thrown } from './fixtures';
 import { IotCustomDomain, IotCustomDomainOptions } from '../src';
+import * as frontDoorModule from '../src/front-door';
 
 const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 const CERT_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/12345678-1234-1234-1234-123456789012';
@@ -28,6 +29,16 @@ function domainConfiguration(template: Template): [string, any] {
   return found[0];
 }
 
+describe('API', () => {
+  test('the front-door module exports only classes (jsii drops exported constants and functions)', () => {
+    const exported = Object.entries(frontDoorModule as Record<string, unknown>).filter(([name]) => name !== '__esModule');
+    expect(exported.map(([name]) => name).sort()).toEqual(['IotCustomDomain', 'StaticIpIotFrontDoor']);
+    for (const [, value] of exported) {
+      expect(Function.prototype.toString.call(value)).toMatch(/^class\b/);
+    }
+  });
+});
+
 describe('IotCustomDomain used directly', () => {
   test('defaults: a DNS-validated ACM certificate and a DATA domain configuration with a generated name, no record', () => {
     const stack = testStack();
@@ -48,6 +59,7 @@ describe('IotCustomDomain used directly', () => {
       DomainConfigurationStatus: 'ENABLED',
       TlsConfig: { SecurityPolicy: 'IoTSecurityPolicy_TLS13_1_2_2022_10' },
     });
+    expect(IotCustomDomain.DEFAULT_TLS_SECURITY_POLICY).toBe('IoTSecurityPolicy_TLS13_1_2_2022_10');
     template.resourceCountIs('AWS::Route53::RecordSet', 0);
     expect(domain.domainName).toBe('mqtt.example.com');
     expect(domain.domainConfiguration.serviceType).toBe('DATA');
@@ -137,8 +149,7 @@ describe('IotCustomDomain validates its own options: the error names the prop an
     const given = options(stack);
     const error = thrown(() => new IotCustomDomain(stack, 'Domain', given));
     expect(error.message).toMatch(message);
-    expect(error.message).toMatch(/^IotCustomDomain 'TestStack\/Domain': /);
-    expect(error.message).toMatch(/^CdkPrivateIotError: /);
+    expect(error.message).toMatch(/^CdkPrivateIotError: IotCustomDomain 'TestStack\/Domain': /);
     expect(error.prop).toBe(prop);
     expect(stack.node.tryFindChild('Domain')).toBeUndefined();
     const template = templateOf(stack);
@@ -173,7 +184,7 @@ describe('replacement safety', () => {
     const stack = testStack();
     const first = new IotCustomDomain(stack, 'First', { domainName: 'mqtt.example.com', hostedZone: zone(stack) });
     const error = thrown(() => new IotCustomDomain(stack, 'Second', { domainName: 'mqtt.example.com', hostedZone: zone(stack) }));
-    expect(error.message).toMatch(/^IotCustomDomain 'TestStack\/Second': domainName 'mqtt\.example\.com' already has a domain configuration in the same account and region \(TestStack\/First\).*give each custom domain its own name/);
+    expect(error.message).toMatch(/^CdkPrivateIotError: IotCustomDomain 'TestStack\/Second': domainName 'mqtt\.example\.com' already has a domain configuration in the same account and region \(TestStack\/First\).*give each custom domain its own name/);
     expect(stack.node.tryFindChild('Second')).toBeUndefined();
     expect(first.node.children.length).toBeGreaterThan(0);
     new IotCustomDomain(stack, 'Other', { domainName: 'mqtt2.example.com', hostedZone: zone(stack) });

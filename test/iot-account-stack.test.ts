@@ -107,6 +107,21 @@ describe('Greengrass core devices outside the gatekeeper VPC', () => {
   });
 });
 
+test('greengrassCoreThingNames: the core devices\' IoT policy, role and role alias, and the nucleus configuration names the role alias', () => {
+  const stack = iotStack({ greengrassCoreThingNames: ['FactoryCore*'] });
+  const template = Template.fromStack(stack);
+  template.resourceCountIs('AWS::IoT::RoleAlias', 1);
+  expect(stack.greengrassCorePolicy?.thingNamePatterns).toEqual(['FactoryCore*']);
+  const value = template.toJSON().Outputs.GreengrassNucleusConfiguration.Value;
+  const roleAlias = stack.resolve(stack.greengrassCorePolicy!.roleAliasName);
+  expect(JSON.parse(value)).toEqual({
+    greengrassDataPlaneEndpoint: 'iotdata', iotDataEndpoint: DATA_ADDRESS, iotCredEndpoint: CREDENTIALS_ADDRESS, iotRoleAlias: roleAlias, awsRegion: 'eu-west-1',
+  });
+  // the core devices connect through this stack's iot.data endpoints only
+  const [policy] = Object.values(template.findResources('AWS::IoT::Policy')).filter((p: any) => JSON.stringify(p).includes('greengrass:'));
+  expect(JSON.stringify(policy)).toContain('aws:SourceVpce');
+});
+
 test('associatedVpcs (one account): the service zones are associated with them too, and nothing is shared', () => {
   const both = app();
   const network = new Stack(both, 'Network', { env: BASE.env });

@@ -1,13 +1,14 @@
-import { App, CfnElement, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
 import {
   concreteApp, lambdaCount, resourcesOfType, TEST_ACCOUNT, TEST_REGION, templateOf, testStack, testVpc,
 } from './fixtures';
 import {
-  IotVpcEndpointAwsService, IotPrivateHostedZone, IotPrivateHostedZoneProps, IotRecordStyle, IPrivateIotDataEndpoint, PrivateIotDataEndpoint,
-  PrivateIotDataEndpointProps,
+  IIotPrivateHostedZone, IotVpcEndpointAwsService, IotPrivateHostedZone, IotPrivateHostedZoneProps, IotRecordStyle, IPrivateIotDataEndpoint,
+  PrivateIotDataEndpoint, PrivateIotDataEndpointAttributes, PrivateIotDataEndpointProps,
 } from '../src';
 
 const DATA_ATS_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
@@ -739,4 +740,285 @@ describe('what the zones create', () => {
       expect(new Set(types)).toEqual(new Set([HOSTED_ZONE, RECORD_SET]));
       expect(types.filter((t) => t === HOSTED_ZONE)).toHaveLength(2);
     });
+});
+
+describe('imported endpoints and zones', () => {
+  const DATA_ID = 'vpce-0123456789abcdef0';
+  const CREDENTIALS_ID = 'vpce-0fedcba9876543210';
+
+  /** A stack with an endpoint imported from another stack (2 data endpoints, credentials, 2 zones). */
+  function importedEndpoint(attrs: Partial<PrivateIotDataEndpointAttributes> = {}) {
+    const stack = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: TWO_AZS });
+    const vpce = (id: string, vpcEndpointId: string) =>
+      ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, id, { vpcEndpointId, port: 443 });
+    const endpoint = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Endpoint', {
+      vpc,
+      dataEndpoints: [vpce('Data1', DATA_ID), vpce('Data2', 'vpce-0123456789abcdef1')],
+      credentialsEndpoint: vpce('Credentials', CREDENTIALS_ID),
+      availabilityZones: TWO_AZS,
+      dataEndpointAddress: DATA_ATS_HOST,
+      credentialsEndpointAddress: CREDENTIALS_HOST,
+      ...attrs,
+    });
+    return { stack, vpc, endpoint };
+  }
+
+  test('WEIGHTED_IPS: zones named after the given hosts, one A record per network interface from the import\'s lookups, ids as for a created endpoint', () => {
+    const { stack, vpc, endpoint } = importedEndpoint();
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+    const zones = resources(template, HOSTED_ZONE);
+    expect(Object.keys(zones).sort()).toEqual(['IotZoneCredentialsZone2AAAE8DF', 'IotZoneDataZone1814FCE9']);
+    expect(zones.IotZoneDataZone1814FCE9.Properties.Name).toBe(`${DATA_ATS_HOST}.`);
+    expect(zones.IotZoneCredentialsZone2AAAE8DF.Properties.Name).toBe(`${CREDENTIALS_HOST}.`);
+    expect(zones.IotZoneDataZone1814FCE9.Properties.VPCs).toEqual([{ VPCId: 'vpc-0123456789abcdef0', VPCRegion: TEST_REGION }]);
+    expect(zone.vpcs).toEqual([vpc]);
+    const lookupIds = Object.keys(resources(template, 'Custom::AWS'));
+    const addressLookup = (prefix: string) => {
+      const found = lookupIds.filter((id) => new RegExp(`^Endpoint${prefix}Addresses[0-9A-F]{8}$`).test(id));
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    const records = Object.fromEntries(Object.entries(resources(template, RECORD_SET)).map(([id, r]) => [id, {
+      zone: r.Properties.HostedZoneId.Ref,
+      type: r.Properties.Type,
+      set: r.Properties.SetIdentifier,
+      weight: r.Properties.Weight,
+      ttl: r.Properties.TTL,
+      target: getAtt(r.Properties.ResourceRecords[0]),
+    }]));
+    const record = (z: string, set: string, prefix: string, i: number) => ({
+      zone: z, type: 'A', set, weight: 1, ttl: '60', target: [addressLookup(prefix), `NetworkInterfaces.${i}.PrivateIpAddress`],
+    });
+    expect(records).toEqual({
+      IotZoneDataEndpoint1Ip1A73DE12C: record('IotZoneDataZone1814FCE9', 'DataEndpoint1-ip-1', 'DataEndpoint1', 0),
+      IotZoneDataEndpoint1Ip288EDB81F: record('IotZoneDataZone1814FCE9', 'DataEndpoint1-ip-2', 'DataEndpoint1', 1),
+      IotZoneDataEndpoint2Ip1B4821C33: record('IotZoneDataZone1814FCE9', 'DataEndpoint2-ip-1', 'DataEndpoint2', 0),
+      IotZoneDataEndpoint2Ip205E35492: record('IotZoneDataZone1814FCE9', 'DataEndpoint2-ip-2', 'DataEndpoint2', 1),
+      IotZoneCredentialsEndpointIp15E832281: record('IotZoneCredentialsZone2AAAE8DF', 'CredentialsEndpoint-ip-1', 'CredentialsEndpoint', 0),
+      IotZoneCredentialsEndpointIp2654146ED: record('IotZoneCredentialsZone2AAAE8DF', 'CredentialsEndpoint-ip-2', 'CredentialsEndpoint', 1),
+    });
+    // 3 endpoints x (interface ids + addresses), no hostname lookup (both hosts given), one Lambda function
+    expect(lookupIds).toHaveLength(6);
+    expect(lookups(template, 'describeEndpoint')).toEqual([]);
+    expect(lambdaCount(template)).toBe(1);
+  });
+
+  test('WEIGHTED_IPS dual-stack: AAAA records from the import\'s IPv6 lookups', () => {
+    const { stack, endpoint } = importedEndpoint({ dualStack: true, credentialsEndpoint: undefined, credentialsEndpointAddress: undefined });
+    const zone = hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+    const aaaa = recordsOf(template, 'IotZoneDataZone1814FCE9', 'AAAA').map(([id, r]) => [id, r.Properties.SetIdentifier]).sort();
+    expect(aaaa).toEqual([
+      ['IotZoneDataEndpoint1Ipv617AE007D7', 'DataEndpoint1-ipv6-1'], ['IotZoneDataEndpoint1Ipv626AC7C707', 'DataEndpoint1-ipv6-2'],
+      ['IotZoneDataEndpoint2Ipv6198604C12', 'DataEndpoint2-ipv6-1'], ['IotZoneDataEndpoint2Ipv621AF46DAA', 'DataEndpoint2-ipv6-2'],
+    ]);
+    expect(zone.credentialsZone).toBeUndefined();
+    expect(zone.credentialsRecords).toEqual([]);
+  });
+
+  test('hosts not given: the zones are named after the iot:Data-ATS and iot:CredentialProvider lookups', () => {
+    const { stack, endpoint } = importedEndpoint({ dataEndpointAddress: undefined, credentialsEndpointAddress: undefined });
+    hostedZone(stack, endpoint);
+    const template = templateOf(stack);
+    const zones = resources(template, HOSTED_ZONE);
+    expect(zones.IotZoneDataZone1814FCE9.Properties.Name).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [describeEndpointLookup(template, 'iot:Data-ATS'), 'endpointAddress'] }, '.']],
+    });
+    expect(zones.IotZoneCredentialsZone2AAAE8DF.Properties.Name).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [describeEndpointLookup(template, 'iot:CredentialProvider'), 'endpointAddress'] }, '.']],
+    });
+  });
+
+  test('ALIAS: an error from the import naming the endpoint and the way out (WEIGHTED_IPS), and no hosted zone', () => {
+    const { stack, endpoint } = importedEndpoint();
+    expectRejected(stack, () => hostedZone(stack, endpoint, { recordStyle: IotRecordStyle.ALIAS }),
+      /^CdkPrivateIotError: ImportedPrivateIotDataEndpoint 'TestStack\/Endpoint': endpoint 'TestStack\/Data1' is imported, .*\(IotRecordStyle.ALIAS needs them\); use IotRecordStyle.WEIGHTED_IPS/);
+    expect(stack.node.findChild('IotZone').node.children).toHaveLength(0);
+  });
+
+  test('fromIotPrivateHostedZoneAttributes: the zones as given, nothing added to the template', () => {
+    const stack = testStack();
+    const dataZone = route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Data', 'Z0123456789ABCDEFGHIJ');
+    const credentialsZone = route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Credentials', 'Z0123456789ABCDEFGHIK');
+    const zone: IIotPrivateHostedZone = IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes(stack, 'Imported', { dataZone, credentialsZone });
+    expect(zone.dataZone).toBe(dataZone);
+    expect(zone.credentialsZone).toBe(credentialsZone);
+    expect(zone.node.path).toBe('TestStack/Imported');
+    const dataOnly = IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes(stack, 'DataOnly', { dataZone });
+    expect(dataOnly.credentialsZone).toBeUndefined();
+    expect(templateOf(stack).toJSON().Resources ?? {}).toEqual({});
+  });
+
+  test('fromIotPrivateHostedZoneAttributes with the data zone as credentialsZone: an error naming credentialsZone and the fix', () => {
+    const stack = testStack();
+    const dataZone = route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Data', 'Z0123456789ABCDEFGHIJ');
+    const again = route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Again', 'Z0123456789ABCDEFGHIJ');
+    const message = "CdkPrivateIotError: ImportedIotPrivateHostedZone 'TestStack/Imported': credentialsZone is the same hosted zone as dataZone; "
+      + 'pass the zone named after the credential provider endpoint, or omit credentialsZone';
+    expect(() => IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes(stack, 'Imported', { dataZone, credentialsZone: again })).toThrow(message);
+    // the same token (one zone of this stack) is the same zone too
+    const created = new route53.PrivateHostedZone(stack, 'Created', { zoneName: DATA_ATS_HOST, vpc: testVpc(stack) });
+    const createdAgain = route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'CreatedAgain', created.hostedZoneId);
+    expect(() => IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes(stack, 'Imported2', { dataZone: created, credentialsZone: createdAgain }))
+      .toThrow(/^CdkPrivateIotError: ImportedIotPrivateHostedZone 'TestStack\/Imported2': credentialsZone is the same hosted zone as dataZone/);
+  });
+
+  test('an IotPrivateHostedZone is an IIotPrivateHostedZone whose zones are route53.IPrivateHostedZone', () => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    const zone: IIotPrivateHostedZone = hostedZone(stack, endpoint);
+    expect(logicalId(stack, zone.dataZone)).toBe('IotZoneDataZone1814FCE9');
+    expect(logicalId(stack, zone.credentialsZone!)).toBe('IotZoneCredentialsZone2AAAE8DF');
+  });
+});
+
+describe('boundaries, whole messages and defaults', () => {
+  test.each([1, 172_800])('ttl of %d s (the edge Route 53 accepts) goes on every record', (seconds) => {
+    const { stack, endpoint } = setup();
+    hostedZone(stack, endpoint, { ttl: Duration.seconds(seconds) });
+    expect(Object.values(resources(templateOf(stack), RECORD_SET)).map((r) => r.Properties.TTL)).toEqual(Array(3).fill(`${seconds}`));
+  });
+
+  test('a ttl that is a token is taken unchecked', () => {
+    const { stack, endpoint } = setup();
+    const seconds = new CfnParameter(stack, 'Ttl', { type: 'Number' }).valueAsNumber;
+    hostedZone(stack, endpoint, { ttl: Duration.seconds(seconds) });
+    expect(Object.values(resources(templateOf(stack), RECORD_SET)).map((r) => r.Properties.TTL)).toEqual(Array(3).fill({ Ref: 'Ttl' }));
+  });
+
+  test('default comments name the library and the endpoint type; a given comment keeps the suffixes', () => {
+    const comments = (comment?: string) => {
+      const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+      hostedZone(stack, endpoint, comment === undefined ? {} : { comment });
+      const zones = resources(templateOf(stack), HOSTED_ZONE);
+      return [zones.IotZoneDataZone1814FCE9, zones.IotZoneCredentialsZone2AAAE8DF].map((z) => z.Properties.HostedZoneConfig.Comment);
+    };
+    expect(comments()).toEqual([
+      'AWS IoT Core private path (cdk-private-iot): ATS data endpoint',
+      'AWS IoT Core private path (cdk-private-iot): credential provider endpoint',
+    ]);
+    expect(comments('Fleet A')).toEqual(['Fleet A: ATS data endpoint', 'Fleet A: credential provider endpoint']);
+  });
+
+  test.each([
+    {
+      name: 'vpcs []',
+      act: (x: ReturnType<typeof setup>) => hostedZone(x.stack, x.endpoint, { vpcs: [] }),
+      message: "vpcs is empty, so no VPC would resolve the IoT hostnames privately; list at least one VPC, or omit vpcs for the endpoint's VPC",
+    },
+    {
+      name: 'vpcs with a VPC twice',
+      act: (x: ReturnType<typeof setup>) => hostedZone(x.stack, x.endpoint, { vpcs: [x.vpc, x.vpc] }),
+      message: "vpcs lists 'TestStack/Vpc' twice (the same VPC id); list each VPC once",
+    },
+    {
+      name: 'ttl 0 s',
+      act: (x: ReturnType<typeof setup>) => hostedZone(x.stack, x.endpoint, { ttl: Duration.seconds(0) }),
+      message: 'ttl 0 s is outside what Route 53 accepts; use 1 s to 2 days; 60 s spreads devices over the endpoints quickly',
+    },
+    {
+      name: 'addVpc of an associated VPC',
+      act: (x: ReturnType<typeof setup>) => hostedZone(x.stack, x.endpoint).addVpc(x.vpc),
+      message: "vpc 'TestStack/Vpc' is associated already; associate each VPC once",
+    },
+  ])('$name: the whole message', ({ act, message }) => {
+    const x = setup();
+    expect(() => act(x)).toThrow(`CdkPrivateIotError: IotPrivateHostedZone 'TestStack/IotZone': ${message}`);
+  });
+
+  test('a VPC of another account: the whole message, for vpcs and for addVpc', () => {
+    const app = concreteApp();
+    const { stack, vpc, endpoint } = setup({ app });
+    const foreign = otherAccountVpc(app);
+    const problem = `'OtherAccountStack/DeviceVpc' belongs to account ${OTHER_ACCOUNT}, not ${TEST_ACCOUNT}, and a zone can be associated directly only with `
+      + 'VPCs of its own account; associate that VPC from its own account (VPC association authorization or a Route 53 Profile)';
+    expect(() => hostedZone(stack, endpoint, { vpcs: [vpc, foreign] }, 'Bad')).toThrow(`CdkPrivateIotError: IotPrivateHostedZone 'TestStack/Bad': vpcs ${problem}`);
+    const zone = hostedZone(stack, endpoint);
+    expect(() => zone.addVpc(foreign)).toThrow(`CdkPrivateIotError: IotPrivateHostedZone 'TestStack/IotZone': vpc ${problem}`);
+  });
+
+  test('a VPC whose account is unknown (environment-agnostic stack) is accepted, and so is any VPC of a zone in such a stack', () => {
+    const app = concreteApp();
+    const { stack, vpc, endpoint } = setup({ app });
+    const agnostic = new Stack(app, 'Agnostic');
+    const unknownAccount = ec2.Vpc.fromVpcAttributes(agnostic, 'DeviceVpc', { vpcId: 'vpc-0333333333333333a', availabilityZones: ['eu-west-1a'] });
+    const zone = hostedZone(stack, endpoint, { vpcs: [vpc, unknownAccount] });
+    expect(zone.vpcs).toEqual([vpc, unknownAccount]);
+
+    const agnosticVpc = testVpc(agnostic, 'Vpc');
+    const agnosticEndpoint = new PrivateIotDataEndpoint(agnostic, 'Endpoint', { vpc: agnosticVpc, dataEndpointAddress: DATA_ATS_HOST });
+    const foreign = otherAccountVpc(app);
+    const agnosticZone = hostedZone(agnostic, agnosticEndpoint, { vpcs: [agnosticVpc, foreign] });
+    expect(agnosticZone.vpcs).toEqual([agnosticVpc, foreign]);
+  });
+
+  test('a conflicting zone name on a VPC with a literal id: the whole message, with the VPC id', () => {
+    const { stack, endpoint } = setup();
+    const deviceVpc = ec2.Vpc.fromVpcAttributes(stack, 'DeviceVpc', { vpcId: 'vpc-0111111111111111a', availabilityZones: ['eu-west-1a'] });
+    hostedZone(stack, endpoint, { vpcs: [deviceVpc] }, 'ZoneA');
+    expect(() => hostedZone(stack, endpoint, { vpcs: [deviceVpc] }, 'ZoneB')).toThrow(
+      `CdkPrivateIotError: IotPrivateHostedZone 'TestStack/ZoneB': vpcs associates a private zone named '${DATA_ATS_HOST}' with VPC 'TestStack/DeviceVpc' `
+      + "(vpc-0111111111111111a), which IotPrivateHostedZone 'TestStack/ZoneA' associates a zone of the same name with already: Route 53 rejects a second "
+      + 'private hosted zone of one name on a VPC (ConflictingDomainExists); associate the VPC with only one of the two zones (drop it from the vpcs or '
+      + "addVpc calls of 'TestStack/ZoneB' or of 'TestStack/ZoneA')");
+  });
+
+  test('an endpoint implementation with a credentials endpoint but no credentials address: no credentials zone, nothing checked', () => {
+    const { stack, endpoint } = setup({ endpoint: WITH_CREDENTIALS });
+    const zone = hostedZone(stack, withCredentialsEndpointAddress(endpoint, undefined as unknown as string));
+    expect(zone.credentialsZone).toBeUndefined();
+    expect(zone.credentialsRecords).toEqual([]);
+    expect(resourcesOfType(templateOf(stack), HOSTED_ZONE)).toEqual(['IotZoneDataZone1814FCE9']);
+  });
+
+  test('too many resources in the zone\'s stack: the error names the zone, its share and the way out', () => {
+    const app = concreteApp();
+    const { endpoint } = setup({ app, endpoint: WITH_CREDENTIALS });
+    const dns = testStack(app, 'Dns');
+    hostedZone(dns, endpoint, { vpcs: [testVpc(dns, 'DeviceVpc')] });
+    for (let i = 0; i < 495; i++) {
+      new CfnResource(dns, `Mine${i}`, { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    }
+    let error: any;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.message).toMatch(/^CdkPrivateIotError: IotPrivateHostedZone 'Dns\/IotZone': endpoint brings stack 'Dns' to \d+ resources/);
+    expect(error.message).toContain("IotPrivateHostedZone 'Dns/IotZone' 8 (endpoint with 1 iot.data endpoints, recordStyle WEIGHTED_IPS: 6 records)");
+    expect(error.message).toContain('; move the zone into a stack of its own (pass it the endpoint)');
+  });
+});
+
+describe('one zone of a name per VPC: how VPCs compare', () => {
+  const availabilityZones = ['eu-west-1a'];
+
+  test('a conflict on a VPC whose id is a token: the whole message, without an id', () => {
+    const { stack, endpoint } = setup();
+    hostedZone(stack, endpoint, {}, 'ZoneA');
+    expect(() => hostedZone(stack, endpoint, {}, 'ZoneB')).toThrow(
+      `CdkPrivateIotError: IotPrivateHostedZone 'TestStack/ZoneB': vpcs associates a private zone named '${DATA_ATS_HOST}' with VPC 'TestStack/Vpc', `
+      + "which IotPrivateHostedZone 'TestStack/ZoneA' associates a zone of the same name with already");
+  });
+
+  test('the same name on two VPCs with different literal ids passes', () => {
+    const { stack, endpoint } = setup();
+    const a = ec2.Vpc.fromVpcAttributes(stack, 'A', { vpcId: 'vpc-0aaaaaaaaaaaaaaaa', availabilityZones });
+    const b = ec2.Vpc.fromVpcAttributes(stack, 'B', { vpcId: 'vpc-0bbbbbbbbbbbbbbbb', availabilityZones });
+    hostedZone(stack, endpoint, { vpcs: [a] }, 'ZoneA');
+    const zoneB = hostedZone(stack, endpoint, { vpcs: [b] }, 'ZoneB');
+    expect(zoneB.vpcs).toEqual([b]);
+  });
+
+  test('a literal VPC id and a token that resolves to it in the same stack are the same VPC', () => {
+    const { stack, endpoint } = setup();
+    const literal = ec2.Vpc.fromVpcAttributes(stack, 'Literal', { vpcId: 'vpc-0aaaaaaaaaaaaaaaa', availabilityZones });
+    const lazy = ec2.Vpc.fromVpcAttributes(stack, 'Lazy', { vpcId: Lazy.string({ produce: () => 'vpc-0aaaaaaaaaaaaaaaa' }), availabilityZones });
+    hostedZone(stack, endpoint, { vpcs: [literal] }, 'ZoneA');
+    expect(() => hostedZone(stack, endpoint, { vpcs: [lazy] }, 'ZoneB')).toThrow(
+      "vpcs associates a private zone named 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com' with VPC 'TestStack/Lazy', which IotPrivateHostedZone 'TestStack/ZoneA'");
+    expect(() => hostedZone(stack, endpoint, { vpcs: [literal] }, 'ZoneC')).toThrow(/'TestStack\/ZoneC': vpcs associates .* with VPC 'TestStack\/Literal' \(vpc-0aaaaaaaaaaaaaaaa\)/);
+  });
 });

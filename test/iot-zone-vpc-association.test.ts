@@ -2,11 +2,12 @@
  * Cross-account zone association without Route 53 Profiles: the zone owner's authorization and the VPC owner's
  * association, both run through the stack's shared lookup function.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { concreteApp, formatNagFindings, lambdaCount, nagFindings, templateOf, TEST_ACCOUNT, TEST_REGION, testVpc } from './fixtures';
-import { IotPrivateHostedZone, IotZoneVpcAssociation, IotZoneVpcAuthorization, PrivateIotDataEndpoint } from '../src';
+import { IotPrivateHostedZone, IotZoneProfile, IotZoneVpcAssociation, IotZoneVpcAuthorization, PrivateIotDataEndpoint } from '../src';
 
 const NETWORK_ACCOUNT = '333333333333';
 const OTHER_VPC = 'vpc-0123456789abcdef0';
@@ -150,5 +151,63 @@ describe('IotZoneVpcAssociation (VPC owner)', () => {
     new IotZoneVpcAssociation(stack, 'IotZones', { hostedZoneIds: [ZONE_ID], vpc });
     const [resource] = customResources(templateOf(stack), 'IotZones');
     expect(call(resource, 'Create').parameters.VPC.VPCId).toBe('vpc-0aaaaaaaaaaaaaaaa');
+  });
+});
+
+describe('imported IoT zones and the shared checks', () => {
+  test('IotZoneVpcAuthorization of an imported IoT zone: one authorization per zone, on the given zone ids', () => {
+    const app = concreteApp([{ account: TEST_ACCOUNT }]);
+    const stack = new Stack(app, 'Zones', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+    const zone = IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes(stack, 'IotZone', {
+      dataZone: route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Data', ZONE_ID),
+      credentialsZone: route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Credentials', 'Z0ZZZZZZZZZZZZZZZZZZZ'),
+    });
+    new IotZoneVpcAuthorization(stack, 'DeviceVpc', { zones: [zone.dataZone, zone.credentialsZone!], vpcId: OTHER_VPC, vpcAccount: NETWORK_ACCOUNT });
+    const resources = customResources(templateOf(stack), 'DeviceVpc');
+    expect(resources.map((r) => call(r, 'Create').parameters)).toEqual([ZONE_ID, 'Z0ZZZZZZZZZZZZZZZZZZZ'].map((HostedZoneId) => ({
+      HostedZoneId, VPC: { VPCId: OTHER_VPC, VPCRegion: TEST_REGION },
+    })));
+    expect(resources.map((r) => call(r, 'Create').physicalResourceId)).toEqual([{ id: `${ZONE_ID}:${OTHER_VPC}` }, { id: `Z0ZZZZZZZZZZZZZZZZZZZ:${OTHER_VPC}` }]);
+  });
+
+  test('IotZoneProfile of an imported IoT zone: one profile resource association per zone, on the zone ARNs', () => {
+    const app = concreteApp([{ account: TEST_ACCOUNT }]);
+    const stack = new Stack(app, 'Zones', { env: { account: TEST_ACCOUNT, region: TEST_REGION } });
+    const zone = IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes(stack, 'IotZone', {
+      dataZone: route53.PrivateHostedZone.fromPrivateHostedZoneId(stack, 'Data', ZONE_ID),
+    });
+    new IotZoneProfile(stack, 'Profile', { zones: [zone.dataZone], shareWithAccounts: [NETWORK_ACCOUNT] });
+    const associations = Object.values(templateOf(stack).findResources('AWS::Route53Profiles::ProfileResourceAssociation'));
+    expect(associations.map((a: any) => stack.resolve(a.Properties.ResourceArn))).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53:::hostedzone/${ZONE_ID}`]] },
+    ]);
+    expect(() => new IotZoneProfile(stack, 'Own', { zones: [zone.dataZone], shareWithAccounts: [TEST_ACCOUNT] })).toThrow(
+      "CdkPrivateIotError: IotZoneProfile 'Zones/Own': shareWithAccounts contains 111111111111, the zones' own account; "
+      + 'associate VPCs of this account with the zones directly (IotPrivateHostedZone vpcs), and share only with other accounts');
+    new IotZoneProfile(stack, 'Token', { zones: [zone.dataZone], shareWithAccounts: [Aws.ACCOUNT_ID] });
+  });
+
+  test('vpcAccount: this account is refused with the whole message; another account, or a token, is accepted', () => {
+    const { stack, zone } = providerStack();
+    expect(() => new IotZoneVpcAuthorization(stack, 'Own', { zones: [zone.dataZone], vpcId: OTHER_VPC, vpcAccount: TEST_ACCOUNT })).toThrow(
+      "CdkPrivateIotError: IotZoneVpcAuthorization 'Provider/Own': vpcAccount 111111111111 is this account, which needs no authorization; "
+      + 'associate VPCs of this account directly (IotPrivateHostedZone vpcs or addVpc)');
+    new IotZoneVpcAuthorization(stack, 'Other', { zones: [zone.dataZone], vpcId: OTHER_VPC, vpcAccount: NETWORK_ACCOUNT });
+    new IotZoneVpcAuthorization(stack, 'Token', { zones: [zone.dataZone], vpcId: OTHER_VPC, vpcAccount: Aws.ACCOUNT_ID });
+    expect(customResources(templateOf(stack), 'Other')).toHaveLength(1);
+    expect(customResources(templateOf(stack), 'Token')).toHaveLength(1);
+    expect(customResources(templateOf(stack), 'Own')).toHaveLength(0);
+  });
+
+  test.each(['eu-west1', 'Ireland', 'eu-west-1a'])('vpcRegion %p: the whole message, unchanged', (region) => {
+    const { stack, zone } = providerStack();
+    expect(() => new IotZoneVpcAuthorization(stack, 'DeviceVpc', { zones: [zone.dataZone], vpcId: OTHER_VPC, vpcAccount: NETWORK_ACCOUNT, vpcRegion: region }))
+      .toThrow(`CdkPrivateIotError: IotZoneVpcAuthorization 'Provider/DeviceVpc': vpcRegion contains '${region}', which is not valid; use a region name like eu-west-1`);
+  });
+
+  test.each(['us-gov-west-1', 'ap-southeast-5', 'eu-central-2'])('vpcRegion %p is a region name', (region) => {
+    const { stack, zone } = providerStack();
+    new IotZoneVpcAuthorization(stack, 'DeviceVpc', { zones: [zone.dataZone], vpcId: OTHER_VPC, vpcAccount: NETWORK_ACCOUNT, vpcRegion: region });
+    expect(call(customResources(templateOf(stack), 'DeviceVpc')[0], 'Create').parameters.VPC.VPCRegion).toBe(region);
   });
 });

@@ -128,7 +128,7 @@ describe('synth-time checks', () => {
   test('covering allowed prefixes pass: one supernet, or the two CIDRs inside larger blocks', () => {
     for (const allowedPrefixes of [['10.0.0.0/8'], ['10.20.0.0/15', '10.8.0.0/13']]) {
       const template = templateOf(network({ directConnect: { directConnectGatewayId: DX_GATEWAY, allowedPrefixes } }));
-      const [resource] = Object.values(template.findResources('Custom::AWS'));
+      const [resource] = Object.values(directConnectResources(template));
       expect(createCall(resource).parameters.addAllowedPrefixesToDirectConnectGateway).toEqual(allowedPrefixes.map((cidr) => ({ cidr })));
     }
   });
@@ -144,12 +144,16 @@ describe('synth-time checks', () => {
 describe('Direct Connect gateway association', () => {
   const stack = network({ onPremisesCidrs: ON_PREMISES, directConnect: { directConnectGatewayId: DX_GATEWAY } });
   const template = templateOf(stack);
-  const resources = template.findResources('Custom::AWS');
+  const resources = directConnectResources(template);
   const [logicalId] = Object.keys(resources);
   const properties = resources[logicalId].Properties;
 
   test('one Custom::AWS resource through the stack\'s shared lookup function, exposed on the stack', () => {
     expect(Object.keys(resources)).toHaveLength(1);
+    // the other one reads the Resolver inbound endpoint's addresses
+    const all = Object.keys(template.findResources('Custom::AWS'));
+    expect(all).toHaveLength(2);
+    expect(all).toEqual(expect.arrayContaining([logicalId, expect.stringMatching(/^ResolverInboundAddresses/)]));
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([expect.stringMatching(/^AWS679f53fac002430cb0da5b7982bd2287/)]);
     expect(properties.InstallLatestAwsSdk).toBe(false);
     expect(stack.directConnectAssociation).toBeDefined();
@@ -208,7 +212,7 @@ describe('Direct Connect gateway association', () => {
 
   test('given allowed prefixes replace the default', () => {
     const custom = templateOf(network({ directConnect: { directConnectGatewayId: DX_GATEWAY, allowedPrefixes: ['10.0.0.0/8'] } }));
-    const [resource] = Object.values(custom.findResources('Custom::AWS'));
+    const [resource] = Object.values(directConnectResources(custom));
     expect(createCall(resource).parameters.addAllowedPrefixesToDirectConnectGateway).toEqual([{ cidr: '10.0.0.0/8' }]);
     expect(JSON.parse(resource.Properties.Update).parameters.addAllowedPrefixesToDirectConnectGateway).toEqual([{ cidr: '10.0.0.0/8' }]);
   });
@@ -216,7 +220,7 @@ describe('Direct Connect gateway association', () => {
   test('with a VPN as well: both links attach to the same Transit Gateway', () => {
     const both = templateOf(network({ onPremisesCidrs: ON_PREMISES, vpn: VPN, directConnect: { directConnectGatewayId: DX_GATEWAY } }));
     both.resourcePropertiesCountIs('AWS::EC2::VPNConnection', { TransitGatewayId: TGW }, 1);
-    const [resource] = Object.values(both.findResources('Custom::AWS'));
+    const [resource] = Object.values(directConnectResources(both));
     expect(createCall(resource).parameters.gatewayId).toEqual(TGW);
   });
 
@@ -225,3 +229,8 @@ describe('Direct Connect gateway association', () => {
     expect(formatNagFindings(nagFindings(withBoth))).toEqual([]);
   });
 });
+
+/** The Direct Connect association's custom resources (the stack's other one looks up the Resolver addresses). */
+function directConnectResources(template: Template): Record<string, any> {
+  return Object.fromEntries(Object.entries(template.findResources('Custom::AWS')).filter(([id]) => id.startsWith('DirectConnect')));
+}

@@ -67,11 +67,12 @@ function packageOf(specifier: string): string {
 
 /**
  * Sources the CLI may run: src/probe/ and the verifier (src/verify/, the `verify` subcommand) except their CDK-side
- * modules, and the dependency-free src/private/formats.ts.
+ * modules, and the dependency-free src/private/formats.ts and src/private/limits.ts.
  */
 const CDK_SIDE_PROBE_SOURCES = ['src/probe/connectivity-canary.ts', 'src/probe/canary-function.ts', 'src/probe/index.ts',
   'src/verify/reachability.ts', 'src/verify/index.ts'];
-const isProbeRuntimeSource = (p: string) => p === 'src/private/formats.ts'
+const DEPENDENCY_FREE_PRIVATE_SOURCES = ['src/private/formats.ts', 'src/private/limits.ts'];
+const isProbeRuntimeSource = (p: string) => DEPENDENCY_FREE_PRIVATE_SOURCES.includes(p)
   || ((p.startsWith('src/probe/') || p.startsWith('src/verify/')) && !CDK_SIDE_PROBE_SOURCES.includes(p));
 
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
@@ -129,9 +130,10 @@ describe('the probe\'s runtime modules import no aws-cdk-lib or constructs', () 
     expect(sources.filter((p) => !isProbeRuntimeSource(p))).toEqual([]);
   });
 
-  test('src/private/formats.ts imports only node: builtins (its contract)', () => {
+  test('src/private/formats.ts imports only node: builtins, src/private/limits.ts nothing (their contract)', () => {
     const imports = meta.inputs['src/private/formats.ts'].imports.map((i) => i.path);
     expect(imports.length).toBeGreaterThan(0);
     expect(imports.filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect(meta.inputs['src/private/limits.ts'].imports).toEqual([]);
   });
 });

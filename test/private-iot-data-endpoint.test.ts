@@ -7,7 +7,9 @@ import {
   concreteApp, contextKey, createCall, envAgnosticStack, formatNagFindings, lambdaCount, LINT_SKIP_CONTEXT, nagFindings, resourcesOfType,
   templateOf, TEST_ACCOUNT, TEST_REGION, testStack, testVpc, TestVpcProps,
 } from './fixtures';
-import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src';
+import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, PrivateIotDataEndpointAttributes, PrivateIotDataEndpointProps } from '../src';
+import { isCdkPrivateIotError } from '../src/private/errors';
+import { IotLookups } from '../src/private/lookups';
 
 const DATA_ATS_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 const CREDENTIALS_HOST = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
@@ -802,7 +804,9 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
     },
     {
       name: 'a service listed twice',
-      props: { services: [{ service: IotVpcEndpointAwsService.GREENGRASS }, { service: IotVpcEndpointAwsService.GREENGRASS, privateDnsEnabled: false }] },
+      props: {
+        services: [{ service: IotVpcEndpointAwsService.GREENGRASS }, { service: IotVpcEndpointAwsService.GREENGRASS, privateDnsEnabled: false }],
+      },
       error: /services lists greengrass twice; list each service once/,
     },
     {
@@ -886,7 +890,7 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
 
     expect(() => endpoint(stack, vpc, props)).toThrow(error);
     // the message starts with the construct and its path
-    expect(() => endpoint(stack, vpc, props, 'Again')).toThrow(new RegExp(`^PrivateIotDataEndpoint '${stack.stackName}/Again': `));
+    expect(() => endpoint(stack, vpc, props, 'Again')).toThrow(new RegExp(`^CdkPrivateIotError: PrivateIotDataEndpoint '${stack.stackName}/Again': `));
 
     const after = templateOf(stack);
     after.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
@@ -898,7 +902,7 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
   test.each(['eu-west1', 'EU-WEST-1', 'europe-west-1'])('a stack region that is no AWS region name (%s): an error naming env.region and the fix, nothing added', (region) => {
     const stack = testStack(concreteApp({ region }), 'BadRegion', { env: { region } });
     const vpc = testVpc(stack);
-    expect(() => endpoint(stack, vpc)).toThrow(new RegExp(`^Stack 'BadRegion': env\\.region '${region}' is not an AWS region name; use a region such as eu-west-1`));
+    expect(() => endpoint(stack, vpc)).toThrow(new RegExp(`^CdkPrivateIotError: Stack 'BadRegion': env\\.region '${region}' is not an AWS region name; use a region such as eu-west-1`));
     expect(stack.node.findChild('Endpoint').node.children).toHaveLength(0);
     expect(stack.node.tryFindChild('CdkPrivateIotLookups')).toBeUndefined();
   });
@@ -940,11 +944,11 @@ describe('validation: bad input throws, names the prop and the fix, and changes 
       caught = e;
     }
     expect(caught).toBeInstanceOf(Error);
-    expect(caught.name).toBe('CdkPrivateIotError');
+    expect(isCdkPrivateIotError(caught)).toBe(true);
     expect(caught.constructPath).toBe('Named/Endpoint');
     expect(caught.prop).toBe('mqttKeepAlive');
     expect(caught.message).toBe(
-      "PrivateIotDataEndpoint 'Named/Endpoint': mqttKeepAlive 300 s exceeds the 230 s cap of AWS IoT Core VPC endpoints "
+      "CdkPrivateIotError: PrivateIotDataEndpoint 'Named/Endpoint': mqttKeepAlive 300 s exceeds the 230 s cap of AWS IoT Core VPC endpoints "
       + '(larger values are lowered, so clients think the broker is late); configure the devices with a keep-alive of at most 230 s');
   });
 
@@ -1011,4 +1015,301 @@ test('fixture sanity: concrete env is the one the lookups are keyed on', () => {
   expect(stack.account).toBe(TEST_ACCOUNT);
   expect(stack.region).toBe(TEST_REGION);
   expect(stack.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+});
+
+describe('fromPrivateIotDataEndpointAttributes', () => {
+  const DATA_ID = 'vpce-0123456789abcdef0';
+  const DATA2_ID = 'vpce-0123456789abcdef1';
+  const CREDENTIALS_ID = 'vpce-0fedcba9876543210';
+  const TWO_ZONES = ['eu-west-1a', 'eu-west-1b'];
+
+  function imported(options: { attrs?: Partial<PrivateIotDataEndpointAttributes>; app?: App } = {}) {
+    const stack = testStack(options.app);
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: TWO_ZONES, vpcCidrBlock: '10.0.0.0/16' });
+    const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'EndpointSg', 'sg-0123456789abcdef0');
+    const vpce = (id: string, vpcEndpointId: string) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, id, {
+      vpcEndpointId, port: 443, securityGroups: [sg],
+    });
+    const data = [vpce('Data1', DATA_ID), vpce('Data2', DATA2_ID)];
+    const credentials = vpce('Credentials', CREDENTIALS_ID);
+    const ep = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Imported', {
+      vpc, dataEndpoints: data, availabilityZones: TWO_ZONES, ...options.attrs,
+    });
+    return { stack, vpc, sg, data, credentials, ep, vpce };
+  }
+
+  /** The Custom::AWS resources of a template by logical id, with their create calls. */
+  function lookupsOf(stack: Stack): Array<[string, any]> {
+    return customAws(templateOf(stack));
+  }
+
+  test('exposes the attributes; one network interface per zone; connections from the endpoints\' security groups, default port 8883', () => {
+    const { stack, vpc, data, ep } = imported();
+    expect(ep.vpc).toBe(vpc);
+    expect(ep.dataEndpoints).toEqual(data);
+    expect(ep.credentialsEndpoint).toBeUndefined();
+    expect(ep.greengrassEndpoint).toBeUndefined();
+    expect(ep.availabilityZones).toEqual(TWO_ZONES);
+    expect(ep.networkInterfacesPerEndpoint).toBe(2);
+    expect(ep.dualStack).toBe(false);
+    expect(ep.dataServiceName).toBeUndefined();
+    expect(ep.connections.securityGroups.map((g) => g.securityGroupId)).toEqual(['sg-0123456789abcdef0']);
+    expect(ep.connections.defaultPort?.toString()).toBe('8883');
+    expect(ep.credentialsEndpointAddress()).toBeUndefined();
+    expect(ep.credentialsEndpointIps()).toEqual([]);
+    expect(ep.node.path).toBe('TestStack/Imported');
+    // importing adds nothing to the template
+    expect(templateOf(stack).toJSON().Resources ?? {}).toEqual({});
+  });
+
+  test('securityGroups replace the endpoints\' groups in connections', () => {
+    const stack = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: TWO_ZONES });
+    const own = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Own', 'sg-0000000000000000a');
+    const given = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Given', 'sg-0000000000000000b');
+    const data = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Data', { vpcEndpointId: DATA_ID, port: 443, securityGroups: [own] });
+    const ep = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Imported', {
+      vpc, dataEndpoints: [data], availabilityZones: TWO_ZONES, securityGroups: [given],
+    });
+    expect(ep.connections.securityGroups).toEqual([given]);
+  });
+
+  test('the endpoints\' security groups, each once, from every endpoint', () => {
+    const stack = testStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: TWO_ZONES });
+    const a = ec2.SecurityGroup.fromSecurityGroupId(stack, 'A', 'sg-0000000000000000a');
+    const b = ec2.SecurityGroup.fromSecurityGroupId(stack, 'B', 'sg-0000000000000000b');
+    const data = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Data', { vpcEndpointId: DATA_ID, port: 443, securityGroups: [a] });
+    const greengrass = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Gg', { vpcEndpointId: DATA2_ID, port: 443, securityGroups: [a, b] });
+    const ep = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Imported', {
+      vpc, dataEndpoints: [data], greengrassEndpoint: greengrass, availabilityZones: TWO_ZONES,
+    });
+    expect(ep.greengrassEndpoint).toBe(greengrass);
+    expect(ep.connections.securityGroups).toEqual([a, b]);
+  });
+
+  test('dataEndpointIps: per endpoint, ec2:DescribeVpcEndpoints for its interface ids, then ec2:DescribeNetworkInterfaces on them', () => {
+    const { stack, ep } = imported();
+    const ips = ep.dataEndpointIps();
+    expect(ips).toHaveLength(2 * 2);
+    expect(new Set(ips.map((ip) => JSON.stringify(stack.resolve(ip)))).size).toBe(4);
+    const lookups = lookupsOf(stack);
+    const ids = lookups.map(([id]) => id);
+    expect(ids).toHaveLength(4);
+    [1, 2].forEach((n, i) => {
+      const vpceId = [DATA_ID, DATA2_ID][i];
+      const eniIds = lookups.find(([id]) => new RegExp(`^ImportedDataEndpoint${n}NetworkInterfaceIds[0-9A-F]{8}$`).test(id));
+      const addresses = lookups.find(([id]) => new RegExp(`^ImportedDataEndpoint${n}Addresses[0-9A-F]{8}$`).test(id));
+      expect(eniIds).toBeDefined();
+      expect(addresses).toBeDefined();
+      expect(eniIds![1]).toEqual({
+        service: 'EC2',
+        action: 'describeVpcEndpoints',
+        parameters: { VpcEndpointIds: [vpceId] },
+        physicalResourceId: { id: vpceId },
+        outputPaths: ['VpcEndpoints.0.NetworkInterfaceIds.0', 'VpcEndpoints.0.NetworkInterfaceIds.1'],
+      });
+      expect(addresses![1]).toEqual({
+        service: 'EC2',
+        action: 'describeNetworkInterfaces',
+        parameters: { NetworkInterfaceIds: [0, 1].map((k) => ({ 'Fn::GetAtt': [eniIds![0], `VpcEndpoints.0.NetworkInterfaceIds.${k}`] })) },
+        physicalResourceId: { id: vpceId },
+        outputPaths: ['NetworkInterfaces.0.PrivateIpAddress', 'NetworkInterfaces.1.PrivateIpAddress'],
+      });
+      expect(ips.slice(2 * i, 2 * i + 2).map((ip) => stack.resolve(ip)))
+        .toEqual([0, 1].map((k) => ({ 'Fn::GetAtt': [addresses![0], `NetworkInterfaces.${k}.PrivateIpAddress`] })));
+    });
+    // asking again reuses the lookups; one Lambda function for all of them
+    expect(ep.dataEndpointIps()).toEqual(ips);
+    expect(ep.privateIpAddresses(ep.dataEndpoints[1])).toEqual(ips.slice(2));
+    const template = templateOf(stack);
+    expect(Object.keys(template.findResources('Custom::AWS'))).toHaveLength(4);
+    expect(lambdaCount(template)).toBe(1);
+  });
+
+  test('the lookups may call ec2:DescribeVpcEndpoints and ec2:DescribeNetworkInterfaces', () => {
+    const { stack, ep } = imported();
+    void ep.privateIpAddresses(ep.dataEndpoints[0]);
+    const actions = Object.values(templateOf(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((s: any) => s.Action)).sort();
+    expect(actions).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints']);
+  });
+
+  test('dual-stack: an IPv6 address per network interface, from the same lookups', () => {
+    const { stack, ep } = imported({ attrs: { dualStack: true } });
+    expect(ep.dualStack).toBe(true);
+    const ipv6 = ep.ipv6Addresses(ep.dataEndpoints[0]);
+    const ipv4 = ep.privateIpAddresses(ep.dataEndpoints[0]);
+    expect(ipv6).toHaveLength(2);
+    const lookups = lookupsOf(stack);
+    expect(lookups).toHaveLength(2);
+    const [id, call] = lookups.find(([, c]) => c.action === 'describeNetworkInterfaces')!;
+    expect(call.outputPaths).toEqual([
+      'NetworkInterfaces.0.PrivateIpAddress', 'NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
+      'NetworkInterfaces.1.PrivateIpAddress', 'NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
+    ]);
+    expect(ipv6.map((ip) => stack.resolve(ip))).toEqual([0, 1].map((k) => ({ 'Fn::GetAtt': [id, `NetworkInterfaces.${k}.Ipv6Addresses.0.Ipv6Address`] })));
+    expect(ipv4.map((ip) => stack.resolve(ip))).toEqual([0, 1].map((k) => ({ 'Fn::GetAtt': [id, `NetworkInterfaces.${k}.PrivateIpAddress`] })));
+  });
+
+  test('credentials endpoint: its own lookups (CredentialsEndpoint...), and the iot:CredentialProvider address', () => {
+    const { stack, credentials, ep: first } = imported();
+    void first;
+    const ep = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'WithCredentials', {
+      vpc: first.vpc, dataEndpoints: [first.dataEndpoints[0]], credentialsEndpoint: credentials, availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    });
+    expect(ep.credentialsEndpoint).toBe(credentials);
+    expect(ep.credentialsEndpointIps()).toHaveLength(3);
+    const lookups = lookupsOf(stack);
+    expect(lookups.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['WithCredentialsCredentialsEndpointAddresses', 'WithCredentialsCredentialsEndpointNetworkInterfaceIds']);
+    expect(lookups.find(([, c]) => c.action === 'describeVpcEndpoints')![1].parameters).toEqual({ VpcEndpointIds: [CREDENTIALS_ID] });
+    expect(stack.resolve(ep.credentialsEndpointAddress())).toEqual(stack.resolve(IotLookups.of(stack).endpointAddress('iot:CredentialProvider')));
+    const calls = describeEndpointCalls(templateOf(stack)).map(([, c]) => c.parameters.endpointType);
+    expect(calls).toEqual(['iot:CredentialProvider']);
+  });
+
+  test('greengrass endpoint: lookups with the GreengrassEndpoint ids', () => {
+    const { stack, vpce, ep: first } = imported();
+    const greengrass = vpce('Greengrass', 'vpce-0aaaaaaaaaaaaaaaa');
+    const ep = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Gg', {
+      vpc: first.vpc, dataEndpoints: [first.dataEndpoints[0]], greengrassEndpoint: greengrass, availabilityZones: TWO_ZONES,
+    });
+    expect(ep.privateIpAddresses(greengrass)).toHaveLength(2);
+    expect(lookupsOf(stack).map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GgGreengrassEndpointAddresses', 'GgGreengrassEndpointNetworkInterfaceIds']);
+  });
+
+  test('dataEndpointAddress: the given host, else an iot:Data-ATS lookup created by the first call', () => {
+    const given = imported({ attrs: { dataEndpointAddress: DATA_ATS_HOST } });
+    expect(given.ep.dataEndpointAddress()).toBe(DATA_ATS_HOST);
+    expect(lookupsOf(given.stack)).toEqual([]);
+
+    const looked = imported();
+    expect(lookupsOf(looked.stack)).toEqual([]);
+    const address = looked.ep.dataEndpointAddress();
+    expect(Token.isUnresolved(address)).toBe(true);
+    expect(describeEndpointCalls(templateOf(looked.stack)).map(([, c]) => c.parameters.endpointType)).toEqual(['iot:Data-ATS']);
+  });
+
+  test('credentialsEndpointAddress given with a credentials endpoint is returned as given', () => {
+    const { stack, credentials, ep: first } = imported();
+    const ep = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'WithCredentials', {
+      vpc: first.vpc,
+      dataEndpoints: [first.dataEndpoints[0]],
+      credentialsEndpoint: credentials,
+      availabilityZones: TWO_ZONES,
+      credentialsEndpointAddress: CREDENTIALS_HOST,
+    });
+    expect(ep.credentialsEndpointAddress()).toBe(CREDENTIALS_HOST);
+    expect(lookupsOf(stack)).toEqual([]);
+  });
+
+  test('a provider\'s endpoint service with the provider\'s host in another region', () => {
+    const serviceName = 'com.amazonaws.vpce.eu-central-1.vpce-svc-0123456789abcdef0';
+    const host = 'a1b2c3d4e5f6g7-ats.iot.eu-central-1.amazonaws.com';
+    const { ep } = imported({ attrs: { dataServiceName: serviceName, dataEndpointAddress: host } });
+    expect(ep.dataServiceName).toBe(serviceName);
+    expect(ep.dataEndpointAddress()).toBe(host);
+  });
+
+  test('dnsNames: an error naming the endpoint and the way out (WEIGHTED_IPS), and no lookup', () => {
+    const { stack, ep } = imported();
+    expect(() => ep.dnsNames(ep.dataEndpoints[0])).toThrow(
+      "CdkPrivateIotError: ImportedPrivateIotDataEndpoint 'TestStack/Imported': endpoint 'TestStack/Data1' is imported, and CloudFormation gives the DNS names "
+      + 'of an endpoint only to the stack that creates it, so they are unknown here (IotRecordStyle.ALIAS needs them); use IotRecordStyle.WEIGHTED_IPS '
+      + '(the default, which looks the addresses up at deployment), or create the zone in the stack that creates the endpoint');
+    expect(lookupsOf(stack)).toEqual([]);
+  });
+
+  test('an endpoint that is not one of the import\'s: refused by privateIpAddresses, ipv6Addresses and dnsNames, no lookup', () => {
+    const { stack, credentials, ep } = imported({ attrs: { dualStack: true } });
+    const message = "CdkPrivateIotError: ImportedPrivateIotDataEndpoint 'TestStack/Imported': endpoint 'TestStack/Credentials' is not an endpoint of this "
+      + 'construct; pass one of dataEndpoints, credentialsEndpoint or greengrassEndpoint';
+    expect(() => ep.privateIpAddresses(credentials)).toThrow(message);
+    expect(() => ep.ipv6Addresses(credentials)).toThrow(message);
+    expect(() => ep.dnsNames(credentials)).toThrow(message);
+    expect(lookupsOf(stack)).toEqual([]);
+  });
+
+  test('ipv6Addresses without dualStack: an error naming dualStack and the fix, and no lookup', () => {
+    const { stack, ep } = imported();
+    expect(() => ep.ipv6Addresses(ep.dataEndpoints[0])).toThrow(
+      "CdkPrivateIotError: ImportedPrivateIotDataEndpoint 'TestStack/Imported': dualStack is false, so the endpoints have no IPv6 addresses; "
+      + 'set dualStack: true in the attributes if the endpoints are dual-stack');
+    expect(lookupsOf(stack)).toEqual([]);
+  });
+
+  describe('bad attributes: an error naming the attribute and the fix, and nothing added', () => {
+    const cases: Array<{ name: string; attrs: (x: ReturnType<typeof imported>) => Partial<PrivateIotDataEndpointAttributes>; error: string }> = [
+      { name: 'dataEndpoints []', attrs: () => ({ dataEndpoints: [] }), error: 'dataEndpoints is empty; pass the iot.data endpoints, e.g. from ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes' },
+      {
+        name: 'availabilityZones []',
+        attrs: () => ({ availabilityZones: [] }),
+        error: "availabilityZones is empty; list the availability zones of the endpoints' subnets, e.g. ['eu-west-1a', 'eu-west-1b'] (one network interface each)",
+      },
+      {
+        name: 'availabilityZones as a list token',
+        attrs: () => ({ availabilityZones: Fn.getAzs() }),
+        error: "availabilityZones is a list token, so the number of network interfaces is unknown; list the availability zones of the endpoints' subnets",
+      },
+      {
+        name: 'a data endpoint twice',
+        attrs: (x) => ({ dataEndpoints: [x.data[0], x.data[0]] }),
+        error: "dataEndpoints lists 'TestStack/Data1' twice (with credentialsEndpoint and greengrassEndpoint); give each endpoint once",
+      },
+      {
+        name: 'the credentials endpoint among the data endpoints',
+        attrs: (x) => ({ credentialsEndpoint: x.data[1] }),
+        error: "dataEndpoints lists 'TestStack/Data2' twice (with credentialsEndpoint and greengrassEndpoint); give each endpoint once",
+      },
+      {
+        name: 'credentialsEndpointAddress without credentialsEndpoint',
+        attrs: () => ({ credentialsEndpointAddress: CREDENTIALS_HOST }),
+        error: `credentialsEndpointAddress '${CREDENTIALS_HOST}' is given but credentialsEndpoint is not; pass the iot.credentials endpoint as credentialsEndpoint, or drop credentialsEndpointAddress`,
+      },
+      {
+        name: 'credentialsEndpointAddress not a credential provider host',
+        attrs: (x) => ({ credentialsEndpoint: x.credentials, credentialsEndpointAddress: DATA_ATS_HOST }),
+        error: `credentialsEndpointAddress '${DATA_ATS_HOST}' is not the account's endpoint hostname; use the address printed by \`aws iot describe-endpoint --endpoint-type iot:CredentialProvider\``,
+      },
+      {
+        name: 'credentialsEndpointAddress of another region',
+        attrs: (x) => ({ credentialsEndpoint: x.credentials, credentialsEndpointAddress: 'c1b2c3d4e5f6g7.credentials.iot.us-east-1.amazonaws.com' }),
+        error: "credentialsEndpointAddress 'c1b2c3d4e5f6g7.credentials.iot.us-east-1.amazonaws.com' is not in the stack's region eu-west-1; use the eu-west-1 endpoint",
+      },
+      {
+        name: 'dataEndpointAddress: the legacy host',
+        attrs: () => ({ dataEndpointAddress: 'a1b2c3d4e5f6g7.iot.eu-west-1.amazonaws.com' }),
+        error: "dataEndpointAddress 'a1b2c3d4e5f6g7.iot.eu-west-1.amazonaws.com' is not the account's endpoint hostname; use the address printed by `aws iot describe-endpoint --endpoint-type iot:Data-ATS`",
+      },
+      {
+        name: 'dataServiceName without dataEndpointAddress',
+        attrs: () => ({ dataServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' }),
+        error: "dataServiceName is a provider's endpoint service but dataEndpointAddress is missing, and a lookup here would return this account's own IoT endpoint; "
+          + "pass the provider account's ATS data endpoint as dataEndpointAddress",
+      },
+      {
+        name: 'dataServiceName that is no service name',
+        attrs: () => ({ dataServiceName: 'vpce-svc-0123456789abcdef0', dataEndpointAddress: DATA_ATS_HOST }),
+        error: "dataServiceName 'vpce-svc-0123456789abcdef0' is not a PrivateLink endpoint service name",
+      },
+    ];
+
+    test.each(cases)('$name', ({ attrs, error }) => {
+      const x = imported();
+      const before = templateOf(x.stack).toJSON();
+      expect(() => PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(x.stack, 'Bad', {
+        vpc: x.vpc, dataEndpoints: x.data, availabilityZones: TWO_ZONES, ...attrs(x),
+      })).toThrow(`CdkPrivateIotError: ImportedPrivateIotDataEndpoint 'TestStack/Bad': ${error}`);
+      expect(templateOf(x.stack).toJSON()).toEqual(before);
+      expect(x.stack.node.findChild('Bad').node.children).toHaveLength(0);
+    });
+
+    test('a stack region that is no region name', () => {
+      const stack = testStack(concreteApp({ region: 'eu-west1' }), 'BadRegion', { env: { region: 'eu-west1' } });
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: TWO_ZONES });
+      const data = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Data', { vpcEndpointId: DATA_ID, port: 443 });
+      expect(() => PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Imported', { vpc, dataEndpoints: [data], availabilityZones: TWO_ZONES }))
+        .toThrow("CdkPrivateIotError: Stack 'BadRegion': env.region 'eu-west1' is not an AWS region name; use a region such as eu-west-1");
+    });
+  });
 });

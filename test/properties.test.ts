@@ -9,7 +9,7 @@
  * `FLEET_OPTIONS` names each of them; a test checks that each occurs in at least 10% of the cases of a seeded sample of
  * RUNS.valid cases, and the run prints how often each occurred (and which props the invalid cases broke). Invalid cases
  * break one prop of a random valid configuration (fleet, sharing, account stacks), derived from its own values. Bugs the
- * generators found are pinned as `test.failing` (marked KNOWN BUG) and left out of the generators until fixed.
+ * generators found stay as regression tests next to the properties (both found so far are fixed).
  *
  * Runs are bounded (RUNS below) so the file takes under a minute on 2 cores. A failure prints the seed and the
  * shrunk configuration; replay it with FC_SEED=<seed> (and FC_PATH=<path>) in the environment. FC_RUNS_FACTOR=<n>
@@ -396,8 +396,6 @@ const fleetShapeArb: fc.Arbitrary<Omit<FleetConfig, 'expectedDevices'>> = placem
     policy: c.dataService ? { ...c.policy, sourceVpcs: false, sourceVpcIds: [], sourceIps: undefined } : c.policy,
     frontDoor: fd && {
       ...fd,
-      // KNOWN BUG (test 'BUG: privateIpAddresses over subnets imported without CIDRs' below): left out until it is fixed
-      privateIpOffsets: c.vpc === 'importedWithoutSubnetCidrs' ? undefined : fd.privateIpOffsets,
       // room for one endpoint at least
       targetsPerZoneQuota: fd.targetsPerZoneQuota && Math.max(fd.targetsPerZoneQuota, frontDoorPorts(fd).length * zones),
       targetsPerTargetGroupQuota: fd.targetsPerTargetGroupQuota && Math.max(fd.targetsPerTargetGroupQuota, zones),
@@ -1228,15 +1226,11 @@ describe('random valid configurations', () => {
   });
 
   /**
-   * KNOWN BUG, found by the invariant property above, which leaves the combination out until it is fixed
-   * (src/front-door/static-ip-iot-front-door.ts, validateAddresses: it reads `subnets[i].ipv4CidrBlock` of every load
-   * balancer subnet, which aws-cdk-lib throws on for a subnet imported without its CIDR). An internal front door with
-   * privateIpAddresses over a Vpc.fromVpcAttributes VPC without isolatedSubnetIpv4CidrBlocks fails with aws-cdk-lib's
-   * CannotReferenceImportedSubnets instead of leaving the CIDR check out (as VpceOnlyIotPolicy does for the same
-   * subnets, with a warning). `test.failing` passes while the bug is there; once fixed, it fails: drop `.failing` and
-   * the exclusion in fleetShapeArb.
+   * Regression (found by the invariant property above): an internal front door with privateIpAddresses over a
+   * Vpc.fromVpcAttributes VPC without isolatedSubnetIpv4CidrBlocks failed with aws-cdk-lib's
+   * CannotReferenceImportedSubnets; the addresses are now used unchecked for such subnets, with a warning.
    */
-  test.failing('BUG: privateIpAddresses over subnets imported without CIDRs synthesize (the CIDR check left out)', () => {
+  test('privateIpAddresses over subnets imported without CIDRs synthesize (the CIDR check left out)', () => {
     const stack = testStack(fleetApp(), 'Fleet');
     const vpc = vpcOf(stack, 'importedWithoutSubnetCidrs');
     const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, dataEndpointAddress: DATA_ADDRESS });
@@ -1248,7 +1242,7 @@ describe('random valid configurations', () => {
 
   /** 13 endpoints, and the network conditions on every action (the default topics). */
   function restrictedPolicyOverThirteenEndpoints() {
-    const stack = testStack(fleetApp(undefined, 'a policy document over 2,048 characters once deployed, on purpose (a known bug lets it through)'), 'Fleet');
+    const stack = testStack(fleetApp(undefined, 'a policy document over 2,048 characters once deployed, on purpose (the next test expects synthesis to reject it)'), 'Fleet');
     const vpc = vpcOf(stack, 'new');
     const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
       vpc,
@@ -1267,15 +1261,12 @@ describe('random valid configurations', () => {
   });
 
   /**
-   * KNOWN BUG, found by the invariant property above (the generator keeps its policies under the limit with fitPolicy):
-   * VpceOnlyIotPolicy's size check (src/policy/vpce-only-iot-policy.ts, minimumDocumentSize) counts every `Ref` but
-   * the pseudo parameters as empty, though a Ref to a VPC endpoint always deploys as 22 characters (vpce- and 17 hex
-   * digits). A VPC-only policy names every iot.data endpoint in aws:SourceVpce (in 4 statements with
-   * restrictEveryAction), so it synthesizes a document AWS IoT Core rejects at deployment: 49 endpoints with
-   * restrictEveryAction come to about 5,800 characters. `test.failing` passes while the bug is there; once fixed, drop
-   * `.failing`.
+   * Regression (found by the invariant property above; the generator keeps its policies under the limit with
+   * fitPolicy): VpceOnlyIotPolicy's size check counted every `Ref` to a VPC endpoint as empty, so a VPC-only policy over
+   * many endpoints synthesized a document AWS IoT Core rejects at deployment. It now counts each at its deployed 22
+   * characters (vpce- and 17 hex digits).
    */
-  test.failing('BUG: a policy whose document is over 2,048 characters once deployed is rejected at synthesis', () => {
+  test('a policy whose document is over 2,048 characters once deployed is rejected at synthesis', () => {
     const { stack } = restrictedPolicyOverThirteenEndpoints();
     expect(() => synthesize(stack)).toThrow(/2048/);
   });
@@ -1891,7 +1882,7 @@ describe('random IoT account stacks', () => {
 
       // every inbound rule: the endpoints admit the named networks and the load balancers; each load balancer its clients
       const groupOf = (sg: { securityGroupId: string }) => logicalIdOf(stack, sg.securityGroupId);
-      const balancers = [stack.frontDoor, stack.endpointService?.loadBalancer].filter((b) => b !== undefined);
+      const balancers = [stack.frontDoor, stack.endpointService?.frontDoor].filter((b) => b !== undefined);
       const allowed = new Map<string, { cidrs: unknown[]; groups: string[] }>([
         [groupOf(stack.endpoint.securityGroup), {
           cidrs: [t.gatekeeper, ...t.devices, ...t.onPremises],
@@ -1905,7 +1896,7 @@ describe('random IoT account stacks', () => {
       if (stack.endpointService) {
         // the endpoint service's internal load balancer admits its own VPC (by its CidrBlock attribute)
         const vpcCidr = stack.resolve(stack.gatekeeperVpc.vpcCidrBlock);
-        allowed.set(groupOf(stack.endpointService.loadBalancer.securityGroup), { cidrs: [vpcCidr], groups: [] });
+        allowed.set(groupOf(stack.endpointService.frontDoor.securityGroup), { cidrs: [vpcCidr], groups: [] });
       }
       for (const rule of ingressRules(resources)) {
         const permitted = allowed.get(rule.group);

@@ -130,7 +130,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(error.message).toMatch(/^CdkPrivateIotError: /);
     expect(error.prop).toBe('outputs');
     expect(error.constructPath).toBe('Fleet');
-    expect(error.message).toBe("Stack 'Fleet': has 201 outputs, more than the 200 CloudFormation accepts in one stack, none of them from this "
+    expect(error.message).toBe("CdkPrivateIotError: Stack 'Fleet': has 201 outputs, more than the 200 CloudFormation accepts in one stack, none of them from this "
       + "library's constructs; remove outputs nobody reads, or move constructs into a stack of their own");
   });
 

@@ -52,7 +52,7 @@ function setup(options: SetupOptions = {}): Ctx {
   return { stack, vpc, endpoint };
 }
 
-function frontDoor(ctx: Ctx, props: Partial<StaticIpIotFrontDoorProps> = {}, id = 'FrontDoor'): StaticIpIotFrontDoor {
+function frontDoor(ctx: Pick<Ctx, 'stack' | 'endpoint'>, props: Partial<StaticIpIotFrontDoorProps> = {}, id = 'FrontDoor'): StaticIpIotFrontDoor {
   return new StaticIpIotFrontDoor(ctx.stack, id, { endpoint: ctx.endpoint, ...props });
 }
 
@@ -461,6 +461,78 @@ describe('options', () => {
   });
 });
 
+describe('privateIpAddresses over subnets imported without their CIDR blocks', () => {
+  const ZONES = ['eu-west-1a', 'eu-west-1c'];
+  const CIDRS = ['10.0.1.0/24', '10.0.3.0/24'];
+  const UNCHECKED = 'cdk-private-iot:frontDoorPrivateIpUnchecked';
+
+  /** A concrete-env stack, an imported VPC (isolated subnets in 1a and 1c, with or without CIDRs) and an endpoint in it. */
+  function importedSetup(withCidrs: boolean): { readonly stack: Stack; readonly endpoint: PrivateIotDataEndpoint; readonly imported: ec2.IVpc } {
+    const stack = testStack();
+    const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.0.0.0/16',
+      availabilityZones: ZONES,
+      isolatedSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0cccccccccccccccc'],
+      ...(withCidrs ? { isolatedSubnetIpv4CidrBlocks: CIDRS } : {}),
+    });
+    const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc: imported, dataEndpointAddress: 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com' });
+    return { stack, endpoint, imported };
+  }
+
+  test('without CIDRs: the addresses are used as given, unchecked, with a warning that names the subnets', () => {
+    const ctx = importedSetup(false);
+    // outside any plausible subnet and the first address of a /24 (reserved): only a known CIDR could tell
+    const addresses = ['192.168.7.10', '10.0.3.0'];
+    const fd = frontDoor(ctx, { internetFacing: false, privateIpAddresses: addresses });
+    const template = templateOf(ctx.stack);
+    expect(loadBalancer(template).Properties.SubnetMappings).toEqual(refs(ctx.stack, ctx.imported.isolatedSubnets).map((SubnetId, i) => ({
+      SubnetId, PrivateIPv4Address: addresses[i],
+    })));
+    expect(fd.loadBalancerIpAddresses).toEqual(addresses);
+    Annotations.fromStack(ctx.stack).hasWarning('/TestStack/FrontDoor',
+      Match.stringLikeRegexp(`^privateIpAddresses: load balancer subnets 1, 2 were imported without a CIDR block.*\\[ack: ${UNCHECKED}\\]$`));
+  });
+
+  test('without CIDRs: the address format is still checked', () => {
+    const ctx = importedSetup(false);
+    expect(() => frontDoor(ctx, { internetFacing: false, privateIpAddresses: ['10.0.1.10', '10.0.3.300'] }))
+      .toThrow(/privateIpAddresses contains '10\.0\.3\.300', which is not an IPv4 address/);
+  });
+
+  test('without CIDRs and without privateIpAddresses: no warning (nothing to check)', () => {
+    const ctx = importedSetup(false);
+    frontDoor(ctx, { internetFacing: false });
+    templateOf(ctx.stack);
+    Annotations.fromStack(ctx.stack).hasNoWarning('*', Match.stringLikeRegexp(UNCHECKED));
+  });
+
+  test('with CIDRs: checked against each subnet, no warning', () => {
+    const ctx = importedSetup(true);
+    expect(() => frontDoor(ctx, { internetFacing: false, privateIpAddresses: ['10.0.1.10', '10.0.1.11'] }, 'Outside'))
+      .toThrow(/privateIpAddresses contains '10\.0\.1\.11', which is outside subnet 2 \(10\.0\.3\.0\/24\)/);
+    frontDoor(ctx, { internetFacing: false, privateIpAddresses: CIDRS.map((c) => hostIn(c, 10)) });
+    templateOf(ctx.stack);
+    Annotations.fromStack(ctx.stack).hasNoWarning('*', Match.stringLikeRegexp(UNCHECKED));
+  });
+
+  test('one subnet with its CIDR, one without: the known one is checked, the warning names only the other', () => {
+    const ctx = importedSetup(false);
+    const subnets = {
+      subnets: [
+        ec2.Subnet.fromSubnetAttributes(ctx.stack, 'WithCidr', { subnetId: 'subnet-0aaaaaaaaaaaaaaaa', availabilityZone: ZONES[0], ipv4CidrBlock: CIDRS[0] }),
+        ec2.Subnet.fromSubnetAttributes(ctx.stack, 'WithoutCidr', { subnetId: 'subnet-0cccccccccccccccc', availabilityZone: ZONES[1] }),
+      ],
+    };
+    expect(() => frontDoor(ctx, { internetFacing: false, subnets, privateIpAddresses: ['10.0.3.10', '10.0.3.11'] }, 'Outside'))
+      .toThrow(/privateIpAddresses contains '10\.0\.3\.10', which is outside subnet 1 \(10\.0\.1\.0\/24\)/);
+    frontDoor(ctx, { internetFacing: false, subnets, privateIpAddresses: ['10.0.1.10', '10.0.3.11'] });
+    templateOf(ctx.stack);
+    const warnings = Annotations.fromStack(ctx.stack).findWarning('/TestStack/FrontDoor', Match.stringLikeRegexp(UNCHECKED));
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([expect.stringMatching(/load balancer subnet 2 was imported without a CIDR block/)]);
+  });
+});
+
 describe('custom domain', () => {
   test('new DNS-validated ACM certificate, DATA domain configuration with the default TLS policy and no name, alias to the NLB', () => {
     const ctx = setup();
@@ -760,7 +832,8 @@ describe('invalid input: the error names the prop and the fix, and nothing is ad
     } catch (e) {
       error = e;
     }
-    expect(error?.name).toBe('CdkPrivateIotError');
+    // recognised by the message prefix (in every jsii language), not by error.name
+    expect(error).toBeInstanceOf(Error);
     expect(error?.prop).toBe('ports');
     expect(error?.message).toMatch(/^CdkPrivateIotError: StaticIpIotFrontDoor 'TestStack\/FrontDoor': ports /);
   });

@@ -170,7 +170,7 @@ describe('checkStackRegion', () => {
     expect(errorOf(() => checkStackRegion(inRegion(region)))).toEqual({
       name: 'CdkPrivateIotError',
       prop: 'env.region',
-      message: `Stack 'RegionStack': env.region '${region}' is not an AWS region name; use a region such as eu-west-1 or us-east-1`,
+      message: `CdkPrivateIotError: Stack 'RegionStack': env.region '${region}' is not an AWS region name; use a region such as eu-west-1 or us-east-1`,
     });
   });
 });

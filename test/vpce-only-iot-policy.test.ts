@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { templateOf, testStack, testVpc, thrown } from './fixtures';
 import { CrossAccountIotEndpointService, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../src/endpoint/types';
-import { VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
+import { IIotPolicy, VpceOnlyIotPolicy, VpceOnlyIotPolicyProps } from '../src/policy';
 
 const THING = '${iot:Connection.Thing.ThingName}';
 const VPCE_A = 'vpce-0123456789abcdef0';
@@ -435,6 +435,19 @@ describe('topics', () => {
     expect(imported.policyName).toBe('existing-policy');
     expect(imported.policyArn).toBe(`${ARN_PREFIX}:policy/existing-policy`);
   });
+
+  test('fromPolicyName returns a plain IIotPolicy (any policy: no endpoints or document claimed); VpceOnlyIotPolicy is one too', () => {
+    const stack = newStack({ env: ENV });
+    const imported: IIotPolicy = VpceOnlyIotPolicy.fromPolicyName(stack, 'Imported', 'existing-policy');
+    expect(imported).not.toBeInstanceOf(VpceOnlyIotPolicy);
+    expect(imported).not.toHaveProperty('vpcEndpointIds');
+    expect(imported).not.toHaveProperty('document');
+    expect(imported.node.path).toBe('Stack/Imported');
+    expect(imported.stack).toBe(stack);
+    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({}); // importing creates nothing
+    const created: IIotPolicy = new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], policyName: 'created' });
+    expect(stack.resolve(created.policyArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Policy/), 'Arn'] });
+  });
 });
 
 describe('validation', () => {
@@ -471,6 +484,74 @@ describe('validation', () => {
     expect(construct(props)).toThrow(message);
   });
 
+  test('only a leading $aws/rules/<rule>/ is left out of the topic quotas, not one further in', () => {
+    const inside = `a/$aws/rules/rule/${'t'.repeat(239)}`; // 257 bytes (241 if '$aws/rules/rule/' were left out)
+    expect(Buffer.byteLength(inside)).toBe(257);
+    expect(thrown(construct({ ...base, publishTopics: [inside] })).message).toContain(`publishTopics contains '${inside}', longer than the 256 bytes`);
+    expect(construct({ ...base, publishTopics: [`$aws/rules/rule/${'t'.repeat(256)}`], allowReservedTopics: true })).not.toThrow();
+    const slashes = 'a/$aws/rules/rule/b/c/d/e'; // 7 slashes (4 if '$aws/rules/rule/' were left out)
+    expect(thrown(construct({ ...base, publishTopics: [`${slashes}/f`] })).message).toContain('which has more than the 7 forward slashes');
+    expect(construct({ ...base, publishTopics: [slashes] })).not.toThrow();
+  });
+
+  describe('whole messages: the construct, the prop, the value, what is wrong and the fix', () => {
+    const T = THING;
+    test.each<[string, VpceOnlyIotPolicyProps, string]>([
+      ['no endpoint', {}, 'endpoints is empty and so are vpcEndpoints and vpcEndpointIds: the policy would let devices connect through no VPC '
+        + 'endpoint; pass at least one iot.data endpoint in endpoints, vpcEndpoints or vpcEndpointIds'],
+      ['endpoint id', { vpcEndpointIds: ['vpce-xyz'] }, "vpcEndpointIds contains 'vpce-xyz', which is not a VPC endpoint id (vpce- followed by 8 "
+        + 'or 17 lowercase hex digits); use the id exactly as EC2 reports it, e.g. vpce-0123456789abcdef0'],
+      ['endpoint id with 9 digits', { vpcEndpointIds: ['vpce-123456789'] }, "vpcEndpointIds contains 'vpce-123456789', which is not a VPC endpoint "
+        + 'id (vpce- followed by 8 or 17 lowercase hex digits); use the id exactly as EC2 reports it, e.g. vpce-0123456789abcdef0'],
+      ['endpoint id with a prefix', { vpcEndpointIds: [`x${VPCE_A}`] }, `vpcEndpointIds contains 'x${VPCE_A}', which is not a VPC endpoint `
+        + 'id (vpce- followed by 8 or 17 lowercase hex digits); use the id exactly as EC2 reports it, e.g. vpce-0123456789abcdef0'],
+      ['endpoint id with a suffix', { vpcEndpointIds: [`${VPCE_A}0`] }, `vpcEndpointIds contains '${VPCE_A}0', which is not a VPC endpoint `
+        + 'id (vpce- followed by 8 or 17 lowercase hex digits); use the id exactly as EC2 reports it, e.g. vpce-0123456789abcdef0'],
+      ['VPC id', { ...base, sourceVpcIds: ['vpc-123'] }, "sourceVpcIds contains 'vpc-123', which is not a VPC id (vpc- followed by 8 or 17 "
+        + 'lowercase hex digits); use the id exactly as EC2 reports it, e.g. vpc-0123456789abcdef0'],
+      ['CIDR', { ...base, sourceIpCidrs: ['10.0.0.1'] }, "sourceIpCidrs contains '10.0.0.1', which is not an IPv4 or IPv6 CIDR block; use an "
+        + 'address and a prefix length, e.g. 10.0.0.0/16 or 2001:db8::/56'],
+      ['policy name', { ...base, policyName: 'my policy' }, "policyName 'my policy' is not a valid AWS IoT policy name; use 1-128 characters "
+        + 'out of letters, digits and _+=,.@-, or leave policyName unset to let CloudFormation generate one'],
+      ['empty client id', { ...base, clientIdPattern: '' }, `clientIdPattern is empty; use a client id pattern such as ${T}, or leave clientIdPattern unset`],
+      ['MQTT wildcard in the client id', { ...base, clientIdPattern: 'dev-+' }, "clientIdPattern 'dev-+' contains the MQTT wildcard '#' or '+', "
+        + `which client ids cannot use; use the policy wildcard * (with allowAnyClientId: true) or a policy variable such as ${T}`],
+      ['* in the client id', { ...base, clientIdPattern: 'dev-*' }, "clientIdPattern 'dev-*' contains the policy wildcard '*', which lets one "
+        + `certificate connect with many client ids; set allowAnyClientId: true to accept that, or use ${T}`],
+      ['long client id', { ...base, clientIdPattern: 'c'.repeat(129) }, `clientIdPattern '${'c'.repeat(129)}' is longer than the 128 bytes AWS IoT `
+        + 'Core allows for a client id; use a shorter pattern'],
+      ['unclosed variable in the client id', { ...base, clientIdPattern: 'dev-${iot:ClientId' }, "clientIdPattern 'dev-${iot:ClientId' has an "
+        + `unclosed policy variable; close it with }, e.g. ${T}`],
+      ['empty topic', { ...base, publishTopics: [''] }, `publishTopics contains an empty topic; use a topic such as things/${T}/*, or pass an empty `
+        + 'array to grant nothing'],
+      ['empty filter', { ...base, subscribeTopicFilters: [''] }, 'subscribeTopicFilters contains an empty topic filter; use a topic filter such as '
+        + `things/${T}/*, or pass an empty array to grant nothing`],
+      ['null character', { ...base, receiveTopics: ['a\u0000'] }, 'receiveTopics contains a topic with the null character; remove it (MQTT forbids '
+        + 'U+0000 in topics)'],
+      ['long topic', { ...base, publishTopics: ['t'.repeat(257)] }, `publishTopics contains '${'t'.repeat(257)}', longer than the 256 bytes AWS IoT `
+        + 'Core allows; use a shorter topic, or a * wildcard for the varying part'],
+      ['8 slashes', { ...base, publishTopics: ['a/b/c/d/e/f/g/h/i'] }, "publishTopics contains 'a/b/c/d/e/f/g/h/i', which has more than the 7 forward "
+        + 'slashes AWS IoT Core allows (a Basic Ingest prefix $aws/rules/<rule>/ not counted); use a flatter topic hierarchy (at most 8 levels)'],
+      ['reserved topic', { ...base, publishTopics: ['$aws/things/x/shadow/update'] }, "publishTopics contains '$aws/things/x/shadow/update', a "
+        + 'reserved topic (topics that begin with $, such as $aws/, belong to AWS IoT services); set allowReservedTopics: true if devices really '
+        + 'need it, e.g. for device shadows or jobs'],
+      ['every topic', { ...base, publishTopics: ['*/*'] }, 'publishTopics contains \'*/*\', which matches every topic; use a narrower topic such as '
+        + `things/${T}/*, or set allowAllTopics: true`],
+      ['every filter', { ...base, subscribeTopicFilters: ['+/#'] }, "subscribeTopicFilters contains '+/#', which matches every topic; use a narrower "
+        + `topic filter such as things/${T}/*, or set allowAllTopics: true`],
+      ['MQTT wildcard in a topic name', { ...base, receiveTopics: ['a/#'] }, "receiveTopics contains 'a/#': MQTT wildcards '#' and '+' cannot "
+        + 'occur in topic names; use the policy wildcard * instead (or put the filter in subscribeTopicFilters)'],
+      ['# not last', { ...base, subscribeTopicFilters: ['a/#/b'] }, "subscribeTopicFilters contains 'a/#/b': the MQTT wildcard '#' must be a whole "
+        + `level and the last one; use it only as the final level, e.g. things/${T}/#`],
+      ['# inside a level', { ...base, subscribeTopicFilters: ['a/b#'] }, "subscribeTopicFilters contains 'a/b#': the MQTT wildcard '#' must be a "
+        + `whole level and the last one; use it only as the final level, e.g. things/${T}/#`],
+      ['+ inside a level', { ...base, subscribeTopicFilters: ['a/+b'] }, "subscribeTopicFilters contains 'a/+b': the MQTT wildcard '+' must be a "
+        + 'whole level; use it between slashes, e.g. things/+/status, or use the policy wildcard *'],
+    ])('%s', (_name, props, message) => {
+      expect(thrown(construct(props)).message).toBe(`CdkPrivateIotError: VpceOnlyIotPolicy 'Stack/Policy': ${message}`);
+    });
+  });
+
   test('the error is our own class, with the prop', () => {
     let error: any;
     try {
@@ -503,6 +584,26 @@ describe('validation', () => {
     expect(error.message).toMatch(/^CdkPrivateIotError: /);
     expect(error.prop).toBe('endpoints');
     expect(error.message).toMatch(/endpoints contains Stack\/Iot, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs.*; add vpc-0a1b2c3d4e5f67890 to sourceVpcIds/);
+  });
+
+  test('the endpoints\' VPCs are checked only against literal source VPC ids, and only when the endpoint\'s VPC id is literal', () => {
+    const build = (sourceVpcIds: (stack: Stack) => string[], vpcOf: (stack: Stack) => ec2.IVpc) => {
+      const stack = newStack({ env: ENV });
+      const iotEndpoint = new FakeIotDataEndpoint(stack, 'Iot', vpcOf(stack), 1);
+      new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [iotEndpoint], sourceVpcIds: sourceVpcIds(stack) });
+      return stack;
+    };
+    const imported = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC);
+    const created = (stack: Stack) => new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const other = () => ['vpc-11112222'];
+    // a literal VPC outside the literal list: the error
+    expect(() => Template.fromStack(build(other, imported))).toThrow(/endpoints contains Stack\/Iot, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs/);
+    // a token among the source VPC ids (it may be the endpoint's VPC): no check
+    expect(() => Template.fromStack(build((stack) => ['vpc-11112222', new CfnParameter(stack, 'VpcId').valueAsString], imported))).not.toThrow();
+    // the endpoint's VPC created by the app (a Ref): no check
+    expect(() => Template.fromStack(build(other, created))).not.toThrow();
   });
 
   test('an endpoint whose VPC is among the source VPCs synthesizes', () => {
@@ -697,6 +798,9 @@ describe('limits and topic rules, both sides', () => {
 
 describe('policy document size: at most 2,048 characters, white space excluded', () => {
   const LIMIT = 2048;
+  /** How the error qualifies the size (a regular expression source). */
+  const ESTIMATE = '\\(an estimate, white space excluded, that counts each token at the length it deploys as: 22 characters for the id of a VPC '
+    + 'endpoint the app creates, 21 for a VPC, the shortest value it can take for other tokens\\)';
   const US_EAST_1 = { env: { account: '111111111111', region: 'us-east-1' } };
 
   /**
@@ -766,9 +870,9 @@ describe('policy document size: at most 2,048 characters, white space excluded',
 
   function expectRejected(props: VpceOnlyIotPolicyProps, size: number, stackProps: StackProps = { env: ENV }): any {
     const { error } = synth(props, stackProps);
-    expect(error?.name).toBe('CdkPrivateIotError');
-    expect(error.message).toMatch(new RegExp(`\\(\\d+ entries\\) make the policy document at least ${size} characters \\(white space excluded\\), `
-      + 'more than the 2048 AWS IoT Core accepts; use fewer or wildcard topics, or split the permissions into several policies'));
+    expect(error?.message).toMatch(/^CdkPrivateIotError: VpceOnlyIotPolicy 'Stack\/Policy': /);
+    expect(error.message).toMatch(new RegExp(`\\(\\d+ entries\\) make the policy document at least ${size} characters once deployed ${ESTIMATE}, `
+      + 'more than the 2048 AWS IoT Core accepts; use fewer or wildcard topics, or split the permissions into several policies$'));
     return error;
   }
 
@@ -856,11 +960,12 @@ describe('policy document size: at most 2,048 characters, white space excluded',
     expectRejected(props, size, apSoutheast);
   });
 
-  test('intrinsics count as their shortest value: parameters, imports and the unknown parts of a join as nothing', () => {
-    // Literal twin in us-east-1: VPCE_A (22 characters) and VPC_ID (21) where the other policy imports them, 'x' and
-    // 'c' where it has parameters.
+  test('intrinsics count as their shortest value: an id parameter or import as the shortest id, other parameters and parts of a join as nothing', () => {
+    // Literal twin in us-east-1: VPCE_A (22 characters) where the other policy has an endpoint id parameter (at least
+    // 'vpce-' and 8 digits: 13), VPC_ID (21) where it imports a VPC id (at least 'vpc-' and 8 digits: 12), 'x' and 'c'
+    // where it has other parameters (any length, even empty).
     const VPC_ID = 'vpc-0a1b2c3d4e5f67890';
-    const missing = VPCE_A.length + VPC_ID.length + 'x'.length + 'c'.length;
+    const missing = (VPCE_A.length - 13) + (VPC_ID.length - 12) + 'x'.length + 'c'.length;
     const twin = (size: number) => ofSize({
       vpcEndpointIds: [VPCE_A], sourceVpcIds: [VPC_ID], clientIdPattern: 'c', publishTopics: ['fleet/x'],
     }, 'publishTopics', size + missing, US_EAST_1);
@@ -878,19 +983,107 @@ describe('policy document size: at most 2,048 characters, white space excluded',
     const document = Template.fromStack(withIntrinsics(LIMIT)).toJSON().Resources;
     expect(JSON.stringify(document)).toContain('{"Fn::Join":["/",["fleet",{"Ref":"Site"}]]}');
     expect(JSON.stringify(document)).toContain('{"Fn::ImportValue":"DeviceVpcId"}');
-    expect(() => Template.fromStack(withIntrinsics(LIMIT + 1))).toThrow(/at least 2049 characters/);
+    expect(() => Template.fromStack(withIntrinsics(LIMIT + 1))).toThrow(new RegExp(`at least 2049 characters once deployed ${ESTIMATE}`));
   });
 
-  test('a Ref to a resource of the stack (an endpoint created with the policy) counts as nothing', () => {
-    const build = (topics: string[]) => {
+  /**
+   * Builds policies whose document, once deployed, is `size` characters: `twin` is a literal policy of that size, `build`
+   * the policy under test given the twin's publish topics (the padding).
+   */
+  function expectBoundary(twin: (size: number) => VpceOnlyIotPolicyProps, build: (topics: string[]) => Stack): void {
+    expect(() => Template.fromStack(build(twin(LIMIT).publishTopics!))).not.toThrow();
+    expect(() => Template.fromStack(build(twin(LIMIT + 1).publishTopics!))).toThrow(/at least 2049 characters once deployed/);
+  }
+
+  test('a Ref to an endpoint the app creates counts as the 22 characters of its id (vpce- and 17 digits): 2048 synthesize, 2049 fail', () => {
+    expectBoundary((size) => ofSize({ vpcEndpointIds: [VPCE_A] }, 'publishTopics', size), (topics) => {
       const stack = newStack({ env: ENV });
       const endpoint = new FakeIotDataEndpoint(stack, 'Iot', ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC), 1);
       new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [endpoint], publishTopics: topics });
+      expect(stack.resolve(endpoint.dataEndpoints[0].vpcEndpointId)).toEqual({ Ref: expect.stringMatching(/^IotData0/) });
       return stack;
-    };
-    const twin = (size: number) => ofSize({ vpcEndpointIds: [VPCE_A] }, 'publishTopics', size + VPCE_A.length).publishTopics!;
-    expect(() => Template.fromStack(build(twin(LIMIT)))).not.toThrow();
-    expect(() => Template.fromStack(build(twin(LIMIT + 1)))).toThrow(/at least 2049 characters/);
+    });
+  });
+
+  test('with restrictEveryAction, each of the 4 copies of a created endpoint\'s id counts 22 characters: 2048 synthesize, 2049 fail', () => {
+    const shape = { vpcEndpointIds: [VPCE_A, VPCE_A.replace('0', '1')], restrictEveryAction: true };
+    expectBoundary((size) => ofSize(shape, 'publishTopics', size), (topics) => {
+      const stack = newStack({ env: ENV });
+      const endpoint = new FakeIotDataEndpoint(stack, 'Iot', ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC), 2);
+      new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [endpoint], restrictEveryAction: true, publishTopics: topics });
+      return stack;
+    });
+  });
+
+  test('a Ref to a VPC the app creates counts as the 21 characters of its id (vpc- and 17 digits): 2048 synthesize, 2049 fail', () => {
+    expectBoundary((size) => ofSize({ vpcEndpointIds: [VPCE_A], sourceVpcIds: [IMPORTED_VPC.vpcId] }, 'publishTopics', size), (topics) => {
+      const stack = newStack({ env: ENV });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [] });
+      new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [VPCE_A], sourceVpcs: [vpc], publishTopics: topics });
+      return stack;
+    });
+  });
+
+  test('an endpoint of another stack (an export of its Ref) counts as 22 characters too: 2048 synthesize, 2049 fail', () => {
+    expectBoundary((size) => ofSize({ vpcEndpointIds: [VPCE_A] }, 'publishTopics', size), (topics) => {
+      const app = new App({ context: PARTITION_LITERALS });
+      const network = new Stack(app, 'Network', { env: ENV });
+      const endpoint = new FakeIotDataEndpoint(network, 'Iot', ec2.Vpc.fromVpcAttributes(network, 'Imported', IMPORTED_VPC), 1);
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [endpoint], publishTopics: topics });
+      return stack;
+    });
+    // the reference is an import in the policy's template
+    const app = new App({ context: PARTITION_LITERALS });
+    const network = new Stack(app, 'Network', { env: ENV });
+    const endpoint = new FakeIotDataEndpoint(network, 'Iot', ec2.Vpc.fromVpcAttributes(network, 'Imported', IMPORTED_VPC), 1);
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [endpoint], publishTopics: [] });
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('Fn::ImportValue');
+  });
+
+  test('a Ref to an endpoint counts 22 characters wherever it is (in a topic too); another attribute of it counts as nothing', () => {
+    // Twin: the endpoint's id in the condition and in the topic (VPCE_A, 22 characters twice).
+    const twin = (size: number) => ofSize({ vpcEndpointIds: [VPCE_A], publishTopics: [`ids/${VPCE_A}`] }, 'publishTopics', size);
+    expectBoundary(twin, (topics) => {
+      const stack = newStack({ env: ENV });
+      const endpoint = new FakeIotDataEndpoint(stack, 'Iot', ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC), 1);
+      const id = endpoint.dataEndpoints[0].vpcEndpointId;
+      new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [endpoint], publishTopics: [`ids/${id}`, ...topics.slice(1)] });
+      return stack;
+    });
+    // Twin: 'ids/' and nothing for the creation time (a GetAtt of the endpoint, not its id).
+    const timeTwin = (size: number) => ofSize({ vpcEndpointIds: [VPCE_A], publishTopics: ['ids/'] }, 'publishTopics', size);
+    expectBoundary(timeTwin, (topics) => {
+      const stack = newStack({ env: ENV });
+      const endpoint = new FakeIotDataEndpoint(stack, 'Iot', ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC), 1);
+      const created = (endpoint.dataEndpoints[0].node.defaultChild as ec2.CfnVPCEndpoint).attrCreationTimestamp;
+      new VpceOnlyIotPolicy(stack, 'Policy', { endpoints: [endpoint], publishTopics: [`ids/${created}`, ...topics.slice(1)] });
+      return stack;
+    });
+  });
+
+  test('an endpoint id made of vpce- and a parameter counts as the shortest endpoint id (13 characters), not only its literal part', () => {
+    const twin = (size: number) => ofSize({ vpcEndpointIds: ['vpce-1a2b3c4d'] }, 'publishTopics', size);
+    expectBoundary(twin, (topics) => {
+      const stack = newStack({ env: ENV });
+      const policy = new VpceOnlyIotPolicy(stack, 'Policy', {
+        vpcEndpointIds: [`vpce-${new CfnParameter(stack, 'EndpointSuffix').valueAsString}`], publishTopics: topics,
+      });
+      expect(stack.resolve(policy.vpcEndpointIds)).toEqual([{ 'Fn::Join': ['', ['vpce-', { Ref: 'EndpointSuffix' }]] }]);
+      return stack;
+    });
+  });
+
+  test('a parameter used as an endpoint id and in a topic counts as the shortest endpoint id (13 characters) in both places', () => {
+    const shortId = 'vpce-1a2b3c4d';
+    const twin = (size: number) => ofSize({ vpcEndpointIds: [shortId], publishTopics: [shortId] }, 'publishTopics', size);
+    expectBoundary(twin, (topics) => {
+      const stack = newStack({ env: ENV });
+      const id = new CfnParameter(stack, 'EndpointId').valueAsString;
+      new VpceOnlyIotPolicy(stack, 'Policy', { vpcEndpointIds: [id], publishTopics: [id, ...topics.slice(1)] });
+      return stack;
+    });
   });
 
   describe('the error names the topic prop that takes the most room, with its own number of entries', () => {
@@ -922,6 +1115,79 @@ describe('policy document size: at most 2,048 characters, white space excluded',
       const props = { vpcEndpointIds: [VPCE_A], publishTopics: long('t', 6), subscribeTopicFilters: long('t', 6), receiveTopics: long('t', 6) };
       const error = expectRejected(props, awsSize(rendered(props, { env: ENV })));
       expect(error.prop).toBe('publishTopics');
+    });
+  });
+
+  describe('when the network conditions take the most room, the error names restrictEveryAction or the endpoint prop', () => {
+    /** `count` distinct literal endpoint ids, `vpce-` and 17 digits. */
+    const ids = (count: number, from = 0) => Array.from({ length: count }, (_, i) => `vpce-${String(from + i).padStart(17, '0')}`);
+    const topics = (count: number) => Array.from({ length: count }, (_, i) => `p/${i}/${'y'.repeat(95)}`);
+    const SPLIT_FIX = 'name only the VPC endpoints devices connect through, or split the devices over several policies';
+    const rejected = (props: VpceOnlyIotPolicyProps, stack = newStack({ env: ENV })): any => {
+      new VpceOnlyIotPolicy(stack, 'Policy', props);
+      return thrown(() => Template.fromStack(stack));
+    };
+
+    test('restrictEveryAction: its copies of the conditions (4 statements here) outweigh 5 long publish topics', () => {
+      // conditions of 10 ids: about 290 characters, 1,160 in 4 statements; the topics: 5 x 100
+      const props = { vpcEndpointIds: ids(10), restrictEveryAction: true, publishTopics: topics(5) };
+      const error = rejected(props);
+      expect(error.prop).toBe('restrictEveryAction');
+      expect(error.message).toBe('CdkPrivateIotError: VpceOnlyIotPolicy \'Stack/Policy\': restrictEveryAction is true: the network conditions '
+        + `(10 VPC endpoint ids) repeated in 4 statements make the policy document at least ${awsSize(rendered(props, { env: ENV }))} characters once `
+        + `deployed ${ESTIMATE.replace(/\\/g, '')}, more than the 2048 AWS IoT Core accepts; set restrictEveryAction: false (the conditions on `
+        + 'iot:Connect only), name fewer VPC endpoints, or split the permissions into several policies');
+    });
+
+    test('restrictEveryAction counts the statements there are: 2 here (connect and receive)', () => {
+      const props = { vpcEndpointIds: ids(45), restrictEveryAction: true, publishTopics: [], subscribeTopicFilters: [], receiveTopics: ['r'] };
+      expect(rejected(props).message).toMatch(/restrictEveryAction is true: the network conditions \(45 VPC endpoint ids\) repeated in 2 statements make/);
+    });
+
+    test('without restrictEveryAction, the conditions count once: 16 long publish topics outweigh 60 endpoint ids', () => {
+      // conditions of 60 ids: about 1,540 characters (6,160 if they were counted in each of the 4 statements); the topics: 1,600
+      const error = rejected({ vpcEndpointIds: ids(60), publishTopics: topics(16) });
+      expect(error.prop).toBe('publishTopics');
+      expect(error.message).toMatch(/publishTopics \(16 entries\) make the policy document at least \d+ characters/);
+    });
+
+    test('without restrictEveryAction, 90 endpoint ids outweigh the default topics: vpcEndpointIds is named with the number of ids', () => {
+      const props = { vpcEndpointIds: ids(90) };
+      const error = rejected(props);
+      expect(error.prop).toBe('vpcEndpointIds');
+      expect(error.message).toBe('CdkPrivateIotError: VpceOnlyIotPolicy \'Stack/Policy\': vpcEndpointIds (90 VPC endpoint ids in all, in the '
+        + `aws:SourceVpce condition) make the policy document at least ${awsSize(rendered(props, { env: ENV }))} characters once deployed `
+        + `${ESTIMATE.replace(/\\/g, '')}, more than the 2048 AWS IoT Core accepts; ${SPLIT_FIX}`);
+    });
+
+    test('the endpoint prop with the most ids: endpoints (80 data endpoints, 22 characters each) over 10 vpcEndpoints and vpcEndpointIds', () => {
+      const stack = newStack({ env: ENV });
+      const endpoint = new FakeIotDataEndpoint(stack, 'Iot', ec2.Vpc.fromVpcAttributes(stack, 'Imported', IMPORTED_VPC), 80);
+      const vpcEndpoints = ids(10, 100).map((vpcEndpointId, i) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, `Ep${i}`, {
+        vpcEndpointId, port: 443,
+      }));
+      const error = rejected({ endpoints: [endpoint], vpcEndpoints, vpcEndpointIds: ids(10, 200) }, stack);
+      expect(error.prop).toBe('endpoints');
+      expect(error.message).toMatch(/endpoints \(100 VPC endpoint ids in all, in the aws:SourceVpce condition\) make the policy document at least \d+ /);
+    });
+
+    test.each<[string, number, number, string]>([
+      ['vpcEndpoints has more', 60, 30, 'vpcEndpoints'],
+      ['vpcEndpointIds has more', 30, 60, 'vpcEndpointIds'],
+      ['a tie: the first, vpcEndpoints', 45, 45, 'vpcEndpoints'],
+      ['vpcEndpoints only (vpcEndpointIds unset)', 90, 0, 'vpcEndpoints'],
+    ])('%s: it is named', (_name, endpoints, endpointIds, prop) => {
+      const stack = newStack({ env: ENV });
+      const vpcEndpoints = ids(endpoints, 100).map((vpcEndpointId, i) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, `Ep${i}`, {
+        vpcEndpointId, port: 443,
+      }));
+      const error = rejected({ vpcEndpoints, vpcEndpointIds: endpointIds > 0 ? ids(endpointIds, 200) : undefined }, stack);
+      expect(error.prop).toBe(prop);
+      expect(error.message).toContain(`'Stack/Policy': ${prop} (90 VPC endpoint ids in all`);
+    });
+
+    test('duplicate ids count once in the message', () => {
+      expect(rejected({ vpcEndpointIds: [...ids(90), ...ids(90)] }).message).toContain('vpcEndpointIds (90 VPC endpoint ids in all');
     });
   });
 });
@@ -989,6 +1255,25 @@ describe('sourceIpCidrs behind a load balancer (AWS IoT Core sees the load balan
     const ctx = setup();
     frontDoor(ctx);
     policy(ctx, { sourceIpCidrs });
+    expect(() => templateOf(ctx.stack)).not.toThrow();
+  });
+
+  test('CIDRs that cover a subnet but its last address: not covered; with the last address: covered', () => {
+    const allButLast = ['10.0.0.0/25', '10.0.0.128/26', '10.0.0.192/27', '10.0.0.224/28', '10.0.0.240/29', '10.0.0.248/30', '10.0.0.252/31', '10.0.0.254/32'];
+    const uncovered = setup();
+    frontDoor(uncovered);
+    policy(uncovered, { sourceIpCidrs: [DEVICES, '10.0.2.0/24', ...allButLast] });
+    expect(() => templateOf(uncovered.stack)).toThrow(/do not cover 10\.0\.0\.0\/24, load balancer subnets.*; add 10\.0\.0\.0\/24 to sourceIpCidrs/);
+    const covered = setup();
+    frontDoor(covered);
+    policy(covered, { sourceIpCidrs: [DEVICES, '10.0.2.0/24', ...allButLast, '10.0.0.255/32'] });
+    expect(() => templateOf(covered.stack)).not.toThrow();
+  });
+
+  test('IPv6 CIDRs next to the load balancer subnets are left out of the check (the load balancer has IPv4 addresses)', () => {
+    const ctx = setup();
+    frontDoor(ctx);
+    policy(ctx, { sourceIpCidrs: ['2001:db8::/56', DEVICES, '10.0.0.0/16'] });
     expect(() => templateOf(ctx.stack)).not.toThrow();
   });
 

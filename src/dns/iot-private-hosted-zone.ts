@@ -6,7 +6,7 @@ import { IotEndpointDnsName, IPrivateIotDataEndpoint } from '../endpoint/types';
 import { invalidProp } from '../private/errors';
 import { MAX_WEIGHTED_RECORDS_PER_NAME } from '../private/limits';
 import { checkStackLimits } from '../private/stack-limits';
-import { ATS_DATA_HOST, CREDENTIALS_HOST } from '../private/validation';
+import { ATS_DATA_HOST, CREDENTIALS_HOST, sameVpc } from '../private/validation';
 
 /**
  * How the IoT hostnames resolve to the interface endpoints.
@@ -38,6 +38,38 @@ interface ZoneAssociation {
  * deployment.
  */
 const associationsByApp = new WeakMap<IConstruct, ZoneAssociation[]>();
+
+/**
+ * The private hosted zones that make the account's AWS IoT hostnames resolve to interface VPC endpoints: an
+ * `IotPrivateHostedZone`, or one imported with `IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes`.
+ */
+export interface IIotPrivateHostedZone extends IConstruct {
+  /** The zone named after the ATS data endpoint. */
+  readonly dataZone: route53.IPrivateHostedZone;
+
+  /**
+   * The zone named after the credential provider endpoint.
+   * @default - none
+   */
+  readonly credentialsZone?: route53.IPrivateHostedZone;
+}
+
+/**
+ * Attributes of IoT private hosted zones created elsewhere (another stack or app, or by hand), for
+ * `IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes`.
+ */
+export interface IotPrivateHostedZoneAttributes {
+  /**
+   * The zone named after the ATS data endpoint, e.g. from `route53.PrivateHostedZone.fromPrivateHostedZoneId`.
+   */
+  readonly dataZone: route53.IPrivateHostedZone;
+
+  /**
+   * The zone named after the credential provider endpoint.
+   * @default - none
+   */
+  readonly credentialsZone?: route53.IPrivateHostedZone;
+}
 
 /**
  * Properties of an `IotPrivateHostedZone`.
@@ -91,26 +123,39 @@ export interface IotPrivateHostedZoneProps {
  *   vpcs: [endpoint.vpc, deviceVpc],
  * });
  */
-export class IotPrivateHostedZone extends Construct {
-  /** The zone named after the ATS data endpoint. */
-  public readonly dataZone: route53.PrivateHostedZone;
+export class IotPrivateHostedZone extends Construct implements IIotPrivateHostedZone {
+  /**
+   * Imports IoT private hosted zones created elsewhere (another stack or app, or by hand), e.g. to share them
+   * (`IotZoneProfile`, `IotZoneVpcAuthorization`) from a stack that did not create them.
+   */
+  public static fromIotPrivateHostedZoneAttributes(scope: Construct, id: string, attrs: IotPrivateHostedZoneAttributes): IIotPrivateHostedZone {
+    return new ImportedIotPrivateHostedZone(scope, id, attrs);
+  }
+
+  /**
+   * The zone named after the ATS data endpoint. Associate further VPCs with `addVpc` (which checks them), not
+   * through the zone.
+   */
+  public readonly dataZone: route53.IPrivateHostedZone;
 
   /**
    * The zone named after the credential provider endpoint.
    * @default - none (the endpoint construct has no credentials endpoint)
    */
-  public readonly credentialsZone?: route53.PrivateHostedZone;
+  public readonly credentialsZone?: route53.IPrivateHostedZone;
 
   /** The record style in use. */
   public readonly recordStyle: IotRecordStyle;
 
   /** The records of the data zone. */
-  public readonly dataRecords: route53.RecordSet[];
+  public readonly dataRecords: route53.IRecordSet[];
 
   /** The records of the credentials zone (empty when there is none). */
-  public readonly credentialsRecords: route53.RecordSet[];
+  public readonly credentialsRecords: route53.IRecordSet[];
 
   private readonly endpoint: IPrivateIotDataEndpoint;
+  /** The zones this construct creates (the data zone, and the credentials zone if any). */
+  private readonly zones: route53.PrivateHostedZone[] = [];
   private readonly associated: ec2.IVpc[] = [];
   /** The names of the zones this construct creates (the data host, and the credentials host if any). */
   private readonly zoneNames: string[];
@@ -128,7 +173,7 @@ export class IotPrivateHostedZone extends Construct {
     }
     vpcs.forEach((vpc) => this.checkSameAccount('vpcs', vpc));
     vpcs.forEach((vpc, i) => {
-      if (vpcs.slice(0, i).some((other) => this.sameVpc(other, vpc))) {
+      if (vpcs.slice(0, i).some((other) => sameVpc(this, other, vpc))) {
         invalidProp(this, 'vpcs', `lists '${vpc.node.path}' twice (the same VPC id)`, 'list each VPC once');
       }
     });
@@ -137,13 +182,15 @@ export class IotPrivateHostedZone extends Construct {
     const zoneNames = [dataHost, ...(credentialsHost ? [credentialsHost] : [])];
     vpcs.forEach((vpc) => this.checkNoZoneOfSameName('vpcs', vpc, zoneNames));
     this.checkZoneName('dataEndpointAddress', dataHost, ATS_DATA_HOST);
-    if (props.endpoint.credentialsEndpoint) {
-      this.checkZoneName('credentialsEndpointAddress', credentialsHost, CREDENTIALS_HOST);
-    }
+    this.checkZoneName('credentialsEndpointAddress', credentialsHost, CREDENTIALS_HOST);
     if (!Token.isUnresolved(ttl.toSeconds()) && (ttl.toSeconds() < 1 || ttl.toSeconds() > 172800)) {
       invalidProp(this, 'ttl', `${ttl.toSeconds()} s is outside what Route 53 accepts`, 'use 1 s to 2 days; 60 s spreads devices over the endpoints quickly');
     }
     const dataEndpoints = props.endpoint.dataEndpoints;
+    if (this.recordStyle === IotRecordStyle.ALIAS) {
+      // An imported endpoint cannot name its DNS entries: it says so here, before anything is created.
+      dataEndpoints.forEach((e) => props.endpoint.dnsNames(e));
+    }
     const perName = this.recordsPerName(dataEndpoints.length);
     if (perName > MAX_WEIGHTED_RECORDS_PER_NAME) {
       invalidProp(this, 'endpoint', `needs ${perName} weighted records for one name (${dataEndpoints.length} endpoints x ${this.namesPerEndpoint()} per endpoint), `
@@ -152,21 +199,25 @@ export class IotPrivateHostedZone extends Construct {
 
     // --- zones and records ---------------------------------------------------------------------------------
     const comment = props.comment ?? 'AWS IoT Core private path (cdk-private-iot)';
-    this.dataZone = new route53.PrivateHostedZone(this, 'DataZone', {
+    const dataZone = new route53.PrivateHostedZone(this, 'DataZone', {
       zoneName: dataHost,
       vpc: vpcs[0],
       comment: `${comment}: ATS data endpoint`,
     });
-    this.dataRecords = dataEndpoints.flatMap((e, i) => this.addRecords(this.dataZone, `DataEndpoint${i + 1}`, e, ttl));
+    this.dataZone = dataZone;
+    this.zones.push(dataZone);
+    this.dataRecords = dataEndpoints.flatMap((e, i) => this.addRecords(dataZone, `DataEndpoint${i + 1}`, e, ttl));
 
     const credentials = props.endpoint.credentialsEndpoint;
     if (credentials && credentialsHost) {
-      this.credentialsZone = new route53.PrivateHostedZone(this, 'CredentialsZone', {
+      const credentialsZone = new route53.PrivateHostedZone(this, 'CredentialsZone', {
         zoneName: credentialsHost,
         vpc: vpcs[0],
         comment: `${comment}: credential provider endpoint`,
       });
-      this.credentialsRecords = this.addRecords(this.credentialsZone, 'CredentialsEndpoint', credentials, ttl);
+      this.credentialsZone = credentialsZone;
+      this.zones.push(credentialsZone);
+      this.credentialsRecords = this.addRecords(credentialsZone, 'CredentialsEndpoint', credentials, ttl);
     } else {
       this.credentialsRecords = [];
     }
@@ -192,19 +243,13 @@ export class IotPrivateHostedZone extends Construct {
    */
   public addVpc(vpc: ec2.IVpc): void {
     this.checkSameAccount('vpc', vpc);
-    if (this.associated.some((other) => this.sameVpc(other, vpc))) {
+    if (this.associated.some((other) => sameVpc(this, other, vpc))) {
       invalidProp(this, 'vpc', `'${vpc.node.path}' is associated already`, 'associate each VPC once');
     }
     this.checkNoZoneOfSameName('vpc', vpc, this.zoneNames);
-    this.dataZone.addVpc(vpc);
-    this.credentialsZone?.addVpc(vpc);
+    this.zones.forEach((zone) => zone.addVpc(vpc));
     this.associated.push(vpc);
     this.registerAssociation(vpc);
-  }
-
-  private sameVpc(a: ec2.IVpc, b: ec2.IVpc): boolean {
-    const stack = Stack.of(this);
-    return a === b || JSON.stringify(stack.resolve(a.vpcId)) === JSON.stringify(stack.resolve(b.vpcId));
   }
 
   private registerAssociation(vpc: ec2.IVpc): void {
@@ -320,5 +365,21 @@ class EndpointDnsAlias implements route53.IAliasRecordTarget {
 
   public bind(): route53.AliasRecordTargetConfig {
     return { dnsName: this.name.dnsName, hostedZoneId: this.name.hostedZoneId };
+  }
+}
+
+/** IoT private hosted zones created elsewhere (`IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes`). */
+class ImportedIotPrivateHostedZone extends Construct implements IIotPrivateHostedZone {
+  public readonly dataZone: route53.IPrivateHostedZone;
+  public readonly credentialsZone?: route53.IPrivateHostedZone;
+
+  constructor(scope: Construct, id: string, attrs: IotPrivateHostedZoneAttributes) {
+    super(scope, id);
+    if (attrs.credentialsZone !== undefined && sameValue(this, attrs.dataZone.hostedZoneId, this, attrs.credentialsZone.hostedZoneId)) {
+      invalidProp(this, 'credentialsZone', 'is the same hosted zone as dataZone',
+        'pass the zone named after the credential provider endpoint, or omit credentialsZone');
+    }
+    this.dataZone = attrs.dataZone;
+    this.credentialsZone = attrs.credentialsZone;
   }
 }

@@ -143,6 +143,76 @@ export interface PrivateIotDataEndpointProps {
   readonly dualStack?: boolean;
 }
 
+/**
+ * Attributes of AWS IoT interface endpoints created elsewhere (another stack or app, or by hand), for
+ * `PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes`.
+ */
+export interface PrivateIotDataEndpointAttributes {
+  /** The VPC the endpoints are in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The `iot.data` interface endpoints, e.g. from `ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes`.
+   * Each must have one network interface in each of `availabilityZones`.
+   */
+  readonly dataEndpoints: ec2.IInterfaceVpcEndpoint[];
+
+  /**
+   * The `iot.credentials` interface endpoint.
+   * @default - none
+   */
+  readonly credentialsEndpoint?: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * The `greengrass` interface endpoint.
+   * @default - none
+   */
+  readonly greengrassEndpoint?: ec2.IInterfaceVpcEndpoint;
+
+  /**
+   * The availability zones of the endpoints' subnets, one network interface per endpoint in each: exactly as many
+   * zones as every endpoint has network interfaces. The address lookups read this many interfaces per endpoint at
+   * deployment, so a missing zone leaves addresses out, and an extra one fails the deployment.
+   */
+  readonly availabilityZones: string[];
+
+  /**
+   * The security groups of the endpoints (for `connections`).
+   * @default - the security groups of the given endpoints' `connections` (those given to
+   * `ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes`)
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Whether the endpoints have IPv6 as well as IPv4 addresses (dual-stack).
+   * @default false
+   */
+  readonly dualStack?: boolean;
+
+  /**
+   * The account's ATS data endpoint (`iot:DescribeEndpoint` with `endpointType` `iot:Data-ATS`); required with
+   * `dataServiceName`.
+   * @default - looked up at deployment in the stack's account and region
+   */
+  readonly dataEndpointAddress?: string;
+
+  /**
+   * The account's credential provider endpoint (`iot:DescribeEndpoint` with `endpointType` `iot:CredentialProvider`).
+   * Only with `credentialsEndpoint`.
+   * @default - looked up at deployment in the stack's account and region when there is a `credentialsEndpoint`
+   */
+  readonly credentialsEndpointAddress?: string;
+
+  /**
+   * The provider's PrivateLink endpoint service the data endpoints connect to, when they are a consumer's endpoints.
+   * @default - none: the data endpoints connect to AWS IoT Core's `iot.data` service directly
+   */
+  readonly dataServiceName?: string;
+}
+
+/** Where the credential provider endpoint's address comes from. */
+const CREDENTIALS_HOST_HOW = '`aws iot describe-endpoint --endpoint-type iot:CredentialProvider`';
+
 /** The way out of the interface endpoint quota. */
 const ENDPOINT_QUOTA_FIX = 'split the fleet across VPCs (a PrivateIotDataEndpoint each), or have AWS raise the quota and set interfaceEndpointQuota to the new value';
 
@@ -164,6 +234,20 @@ const ENDPOINT_QUOTA_FIX = 'split the fleet across VPCs (a PrivateIotDataEndpoin
  * });
  */
 export class PrivateIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
+  /**
+   * Imports AWS IoT interface endpoints created elsewhere (another stack or app, or by hand), so that
+   * `IotPrivateHostedZone`, `VpceOnlyIotPolicy` and the other constructs can use them.
+   *
+   * The addresses of an imported endpoint are looked up at deployment like those of a created one
+   * (`ec2:DescribeVpcEndpoints` for its network interface ids, then `ec2:DescribeNetworkInterfaces`), created by the
+   * first call of `dataEndpointIps()`, `privateIpAddresses()` or `ipv6Addresses()`. Its DNS names cannot be known
+   * (CloudFormation gives them only to the stack that creates the endpoint): `dnsNames()` throws, so an
+   * `IotPrivateHostedZone` of an imported endpoint uses `IotRecordStyle.WEIGHTED_IPS`.
+   */
+  public static fromPrivateIotDataEndpointAttributes(scope: Construct, id: string, attrs: PrivateIotDataEndpointAttributes): IPrivateIotDataEndpoint {
+    return new ImportedPrivateIotDataEndpoint(scope, id, attrs);
+  }
+
   public readonly vpc: ec2.IVpc;
   public readonly connections: ec2.Connections;
   /** The security group of every endpoint of this construct. */
@@ -201,21 +285,14 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const endpointCount = this.validateDevices(props.expectedDevices);
     const endpointQuota = this.validateEndpointQuota(endpointCount + services.length - 1, props.expectedDevices, props.interfaceEndpointQuota);
     this.mqttKeepAlive = this.validateKeepAlive(props.mqttKeepAlive);
-    if (props.dataServiceName !== undefined) {
-      this.validateDataServiceName(props.dataServiceName, props.dataEndpointAddress);
-    }
-    if (props.dataEndpointAddress !== undefined) {
-      this.validateHost('dataEndpointAddress', props.dataEndpointAddress, ATS_DATA_HOST,
-        '`aws iot describe-endpoint --endpoint-type iot:Data-ATS` (the `-ats` host; the legacy `iot:Data` host and `iot.<region>.amazonaws.com` do not work over a VPC endpoint)');
-    }
+    checkAddresses(this, props);
     const wantsCredentials = services.some((s) => s.service === IotVpcEndpointAwsService.CREDENTIALS);
     if (props.credentialsEndpointAddress !== undefined) {
       if (!wantsCredentials) {
         invalidProp(this, 'credentialsEndpointAddress', `'${props.credentialsEndpointAddress}' is given but no iot.credentials endpoint is requested`,
           'add `{ service: IotVpcEndpointAwsService.CREDENTIALS }` to `services`, or drop credentialsEndpointAddress');
       }
-      this.validateHost('credentialsEndpointAddress', props.credentialsEndpointAddress, CREDENTIALS_HOST,
-        '`aws iot describe-endpoint --endpoint-type iot:CredentialProvider`');
+      checkHost(this, props.dataServiceName, 'credentialsEndpointAddress', props.credentialsEndpointAddress, CREDENTIALS_HOST, CREDENTIALS_HOST_HOW);
     }
     for (const s of services) {
       if (!s.service.isOfferedIn(stack.region)) {
@@ -331,7 +408,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const { id, endpoint: own } = this.ownEndpoint(endpoint);
     let found = this.addresses.get(endpoint);
     if (!found) {
-      found = IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, own, this.networkInterfacesPerEndpoint, this.dualStack);
+      const interfaceIds = range(this.networkInterfacesPerEndpoint).map((i) => Fn.select(i, own.vpcEndpointNetworkInterfaceIds));
+      found = IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, interfaceIds, own.vpcEndpointId, this.dualStack);
       this.addresses.set(endpoint, found);
     }
     return found;
@@ -496,57 +574,6 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     return value;
   }
 
-  private validateDataServiceName(serviceName: string, dataEndpointAddress: string | undefined): void {
-    if (!Token.isUnresolved(serviceName) && !ENDPOINT_SERVICE_NAME.test(serviceName)) {
-      invalidProp(this, 'dataServiceName', `'${serviceName}' is not a PrivateLink endpoint service name`,
-        'use the provider\'s serviceName, e.g. com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0 (omit it for AWS IoT Core\'s own iot.data)');
-    }
-    this.checkServicePartition(serviceName);
-    if (dataEndpointAddress === undefined) {
-      invalidProp(this, 'dataServiceName', 'is a provider\'s endpoint service but dataEndpointAddress is missing, and a lookup here would return this account\'s own IoT endpoint',
-        'pass the provider account\'s ATS data endpoint as dataEndpointAddress');
-    }
-  }
-
-  /**
-   * PrivateLink connects regions of one partition only, and names a region's endpoint services with that region's
-   * prefix (`cn.com.amazonaws.vpce` in China): a name that breaks either rule matches no service, and would fail only
-   * at deployment.
-   */
-  private checkServicePartition(serviceName: string): void {
-    const named = Token.isUnresolved(serviceName) ? undefined : /^(.*)\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]+$/.exec(serviceName);
-    if (!named) {
-      return;
-    }
-    const [, prefix, region] = named;
-    const expected = RegionInfo.get(region).vpcEndpointServiceNamePrefix;
-    if (expected !== undefined && prefix !== expected) {
-      invalidProp(this, 'dataServiceName', `'${serviceName}' does not match how ${region} names endpoint services (${expected}.${region}.vpce-svc-...)`
-        + (prefix.startsWith('cn.') ? ': the cn. prefix belongs to the China regions only' : ''),
-      'use the serviceName exactly as the provider\'s stack or `aws ec2 describe-vpc-endpoint-service-configurations` prints it');
-    }
-    const own = Stack.of(this).region;
-    const partitions = [region, own].map((r) => (Token.isUnresolved(r) ? undefined : RegionInfo.get(r).partition));
-    if (partitions[0] !== undefined && partitions[1] !== undefined && partitions[0] !== partitions[1]) {
-      invalidProp(this, 'dataServiceName', `'${serviceName}' is in ${region}, another partition than the stack's region ${own} (${partitions[0]}, not ${partitions[1]}), `
-        + 'and PrivateLink does not cross partitions', `connect to an endpoint service of the ${partitions[1]} partition, or deploy this stack in the provider's partition`);
-    }
-  }
-
-  private validateHost(prop: string, value: string, pattern: RegExp, how: string): void {
-    if (Token.isUnresolved(value)) {
-      return;
-    }
-    if (!pattern.test(value)) {
-      invalidProp(this, prop, `'${value}' is not the account's endpoint hostname`, `use the address printed by ${how}`);
-    }
-    const region = Stack.of(this).region;
-    // Through a provider's endpoint service the host may be in another region (cross-region PrivateLink).
-    if (!Token.isUnresolved(region) && this.dataServiceName === undefined && !value.includes(`.iot.${region}.`)) {
-      invalidProp(this, prop, `'${value}' is not in the stack's region ${region}`, `use the ${region} endpoint of the account (interface endpoints are regional)`);
-    }
-  }
-
   private selectSubnets(props: PrivateIotDataEndpointProps, services: IotVpcEndpointAwsService[]): ec2.ISubnet[] {
     const selection = props.vpc.selectSubnets(props.subnets);
     // One subnet per zone (an endpoint takes one per zone; two of one zone fail the deployment and would count as two
@@ -655,5 +682,196 @@ function portPurpose(port: number): string {
     case 8883: return 'MQTT';
     case 8443: return 'HTTPS';
     default: return 'MQTT/HTTPS (ALPN)';
+  }
+}
+
+/** Checks `dataServiceName` and the addresses given to a `PrivateIotDataEndpoint` or an imported one. */
+function checkAddresses(scope: IConstruct, props: { readonly dataServiceName?: string; readonly dataEndpointAddress?: string }): void {
+  if (props.dataServiceName !== undefined) {
+    checkDataServiceName(scope, props.dataServiceName, props.dataEndpointAddress);
+  }
+  if (props.dataEndpointAddress !== undefined) {
+    checkHost(scope, props.dataServiceName, 'dataEndpointAddress', props.dataEndpointAddress, ATS_DATA_HOST,
+      '`aws iot describe-endpoint --endpoint-type iot:Data-ATS` (the `-ats` host; the legacy `iot:Data` host and `iot.<region>.amazonaws.com` do not work over a VPC endpoint)');
+  }
+}
+
+function checkDataServiceName(scope: IConstruct, serviceName: string, dataEndpointAddress: string | undefined): void {
+  if (!Token.isUnresolved(serviceName) && !ENDPOINT_SERVICE_NAME.test(serviceName)) {
+    invalidProp(scope, 'dataServiceName', `'${serviceName}' is not a PrivateLink endpoint service name`,
+      'use the provider\'s serviceName, e.g. com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0 (omit it for AWS IoT Core\'s own iot.data)');
+  }
+  checkServicePartition(scope, serviceName);
+  if (dataEndpointAddress === undefined) {
+    invalidProp(scope, 'dataServiceName', 'is a provider\'s endpoint service but dataEndpointAddress is missing, and a lookup here would return this account\'s own IoT endpoint',
+      'pass the provider account\'s ATS data endpoint as dataEndpointAddress');
+  }
+}
+
+/**
+ * PrivateLink connects regions of one partition only, and names a region's endpoint services with that region's
+ * prefix (`cn.com.amazonaws.vpce` in China): a name that breaks either rule matches no service, and would fail only
+ * at deployment.
+ */
+function checkServicePartition(scope: IConstruct, serviceName: string): void {
+  const named = Token.isUnresolved(serviceName) ? undefined : /^(.*)\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]+$/.exec(serviceName);
+  if (!named) {
+    return;
+  }
+  const [, prefix, region] = named;
+  const expected = RegionInfo.get(region).vpcEndpointServiceNamePrefix;
+  if (expected !== undefined && prefix !== expected) {
+    invalidProp(scope, 'dataServiceName', `'${serviceName}' does not match how ${region} names endpoint services (${expected}.${region}.vpce-svc-...)`
+      + (prefix.startsWith('cn.') ? ': the cn. prefix belongs to the China regions only' : ''),
+    'use the serviceName exactly as the provider\'s stack or `aws ec2 describe-vpc-endpoint-service-configurations` prints it');
+  }
+  const own = Stack.of(scope).region;
+  const partitions = [region, own].map((r) => (Token.isUnresolved(r) ? undefined : RegionInfo.get(r).partition));
+  if (partitions[0] !== undefined && partitions[1] !== undefined && partitions[0] !== partitions[1]) {
+    invalidProp(scope, 'dataServiceName', `'${serviceName}' is in ${region}, another partition than the stack's region ${own} (${partitions[0]}, not ${partitions[1]}), `
+      + 'and PrivateLink does not cross partitions', `connect to an endpoint service of the ${partitions[1]} partition, or deploy this stack in the provider's partition`);
+  }
+}
+
+function checkHost(scope: IConstruct, dataServiceName: string | undefined, prop: string, value: string, pattern: RegExp, how: string): void {
+  if (Token.isUnresolved(value)) {
+    return;
+  }
+  if (!pattern.test(value)) {
+    invalidProp(scope, prop, `'${value}' is not the account's endpoint hostname`, `use the address printed by ${how}`);
+  }
+  const region = Stack.of(scope).region;
+  // Through a provider's endpoint service the host may be in another region (cross-region PrivateLink).
+  if (!Token.isUnresolved(region) && dataServiceName === undefined && !value.includes(`.iot.${region}.`)) {
+    invalidProp(scope, prop, `'${value}' is not in the stack's region ${region}`, `use the ${region} endpoint of the account (interface endpoints are regional)`);
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** AWS IoT interface endpoints created elsewhere (`PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes`). */
+class ImportedPrivateIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
+  public readonly vpc: ec2.IVpc;
+  public readonly connections: ec2.Connections;
+  public readonly dataEndpoints: ec2.IInterfaceVpcEndpoint[];
+  public readonly credentialsEndpoint?: ec2.IInterfaceVpcEndpoint;
+  public readonly greengrassEndpoint?: ec2.IInterfaceVpcEndpoint;
+  public readonly availabilityZones: string[];
+  public readonly networkInterfacesPerEndpoint: number;
+  public readonly dualStack: boolean;
+  public readonly dataServiceName?: string;
+
+  private readonly givenDataEndpointAddress?: string;
+  private readonly givenCredentialsEndpointAddress?: string;
+  private readonly addresses = new Map<ec2.IInterfaceVpcEndpoint, NetworkInterfaceAddresses>();
+  /** The endpoints, with the ids of their lookups. */
+  private readonly ids = new Map<ec2.IInterfaceVpcEndpoint, string>();
+
+  constructor(scope: Construct, id: string, attrs: PrivateIotDataEndpointAttributes) {
+    super(scope, id);
+    checkStackRegion(this);
+    if (attrs.dataEndpoints.length === 0) {
+      invalidProp(this, 'dataEndpoints', 'is empty', 'pass the iot.data endpoints, e.g. from ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes');
+    }
+    if (Token.isUnresolved(attrs.availabilityZones) || attrs.availabilityZones.length === 0) {
+      invalidProp(this, 'availabilityZones', Token.isUnresolved(attrs.availabilityZones) ? 'is a list token, so the number of network interfaces is unknown' : 'is empty',
+        'list the availability zones of the endpoints\' subnets, e.g. [\'eu-west-1a\', \'eu-west-1b\'] (one network interface each)');
+    }
+    const endpoints = [...attrs.dataEndpoints, attrs.credentialsEndpoint, attrs.greengrassEndpoint];
+    endpoints.forEach((endpoint, i) => {
+      if (endpoint !== undefined && endpoints.slice(0, i).includes(endpoint)) {
+        invalidProp(this, 'dataEndpoints', `lists '${endpoint.node.path}' twice (with credentialsEndpoint and greengrassEndpoint)`, 'give each endpoint once');
+      }
+    });
+    checkAddresses(this, attrs);
+    if (attrs.credentialsEndpointAddress !== undefined) {
+      if (attrs.credentialsEndpoint === undefined) {
+        invalidProp(this, 'credentialsEndpointAddress', `'${attrs.credentialsEndpointAddress}' is given but credentialsEndpoint is not`,
+          'pass the iot.credentials endpoint as credentialsEndpoint, or drop credentialsEndpointAddress');
+      }
+      checkHost(this, attrs.dataServiceName, 'credentialsEndpointAddress', attrs.credentialsEndpointAddress, CREDENTIALS_HOST, CREDENTIALS_HOST_HOW);
+    }
+
+    this.vpc = attrs.vpc;
+    this.dataEndpoints = [...attrs.dataEndpoints];
+    this.credentialsEndpoint = attrs.credentialsEndpoint;
+    this.greengrassEndpoint = attrs.greengrassEndpoint;
+    this.availabilityZones = [...attrs.availabilityZones];
+    this.networkInterfacesPerEndpoint = attrs.availabilityZones.length;
+    this.dualStack = attrs.dualStack ?? false;
+    this.dataServiceName = attrs.dataServiceName;
+    this.givenDataEndpointAddress = attrs.dataEndpointAddress;
+    this.givenCredentialsEndpointAddress = attrs.credentialsEndpointAddress;
+    const securityGroups = attrs.securityGroups
+      ?? [...new Set(endpoints.flatMap((endpoint) => endpoint?.connections.securityGroups ?? []))];
+    this.connections = new ec2.Connections({ securityGroups, defaultPort: ec2.Port.tcp(8883) });
+    this.dataEndpoints.forEach((endpoint, i) => this.ids.set(endpoint, `DataEndpoint${i + 1}`));
+    if (this.credentialsEndpoint) {
+      this.ids.set(this.credentialsEndpoint, 'CredentialsEndpoint');
+    }
+    if (this.greengrassEndpoint) {
+      this.ids.set(this.greengrassEndpoint, 'GreengrassEndpoint');
+    }
+  }
+
+  public dataEndpointAddress(): string {
+    return this.givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.DATA.describeEndpointType!);
+  }
+
+  public credentialsEndpointAddress(): string | undefined {
+    if (!this.credentialsEndpoint) {
+      return undefined;
+    }
+    return this.givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.CREDENTIALS.describeEndpointType!);
+  }
+
+  public dataEndpointIps(): string[] {
+    return this.dataEndpoints.flatMap((e) => this.privateIpAddresses(e));
+  }
+
+  public credentialsEndpointIps(): string[] {
+    return this.credentialsEndpoint ? this.privateIpAddresses(this.credentialsEndpoint) : [];
+  }
+
+  public privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
+    return this.addressesOf(endpoint).ipv4;
+  }
+
+  public ipv6Addresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
+    if (!this.dualStack) {
+      return invalidProp(this, 'dualStack', 'is false, so the endpoints have no IPv6 addresses',
+        'set dualStack: true in the attributes if the endpoints are dual-stack');
+    }
+    return this.addressesOf(endpoint).ipv6;
+  }
+
+  public dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[] {
+    this.idOf(endpoint);
+    return invalidProp(this, 'endpoint', `'${endpoint.node.path}' is imported, and CloudFormation gives the DNS names of an endpoint only to the `
+      + 'stack that creates it, so they are unknown here (IotRecordStyle.ALIAS needs them)',
+    'use IotRecordStyle.WEIGHTED_IPS (the default, which looks the addresses up at deployment), or create the zone in the stack that creates the endpoint');
+  }
+
+  private addressesOf(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
+    const id = this.idOf(endpoint);
+    let found = this.addresses.get(endpoint);
+    if (!found) {
+      const lookups = IotLookups.of(this);
+      const interfaceIds = lookups.vpcEndpointNetworkInterfaceIds(this, `${id}NetworkInterfaceIds`, endpoint.vpcEndpointId, this.networkInterfacesPerEndpoint);
+      found = lookups.networkInterfaceAddresses(this, `${id}Addresses`, interfaceIds, endpoint.vpcEndpointId, this.dualStack);
+      this.addresses.set(endpoint, found);
+    }
+    return found;
+  }
+
+  private idOf(endpoint: ec2.IInterfaceVpcEndpoint): string {
+    const id = this.ids.get(endpoint);
+    if (id === undefined) {
+      return invalidProp(this, 'endpoint', `'${endpoint.node.path}' is not an endpoint of this construct`,
+        'pass one of dataEndpoints, credentialsEndpoint or greengrassEndpoint');
+    }
+    return id;
   }
 }

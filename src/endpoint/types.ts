@@ -13,7 +13,8 @@ export interface IotEndpointDnsName {
 
 /**
  * The private path to AWS IoT Core in one VPC: one or more `iot.data` interface endpoints, optional
- * `iot.credentials` and `greengrass` endpoints, and the account's IoT hostnames.
+ * `iot.credentials` and `greengrass` endpoints, and the account's IoT hostnames. A `PrivateIotDataEndpoint`, or
+ * endpoints created elsewhere imported with `PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes`.
  */
 export interface IPrivateIotDataEndpoint extends IConstruct, ec2.IConnectable {
   /** The VPC the endpoints are in. */
@@ -80,7 +81,8 @@ export interface IPrivateIotDataEndpoint extends IConstruct, ec2.IConnectable {
 
   /**
    * The private IPv4 addresses of one of this construct's endpoints, one token per network interface,
-   * in no particular order. Looked up at deployment (CloudFormation does not expose them).
+   * in no particular order. Looked up at deployment (CloudFormation does not expose them); for an imported endpoint
+   * the network interface ids are looked up first (`ec2:DescribeVpcEndpoints`).
    */
   privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[];
 
@@ -93,6 +95,9 @@ export interface IPrivateIotDataEndpoint extends IConstruct, ec2.IConnectable {
   /**
    * Every DNS name of one of this construct's endpoints (the regional name and one per availability zone),
    * in no particular order. All of them resolve to healthy network interfaces of the endpoint.
+   *
+   * Throws for endpoints imported with `PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes`: CloudFormation
+   * gives an endpoint's DNS entries only to the stack that creates it (use `IotRecordStyle.WEIGHTED_IPS` for them).
    */
   dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[];
 }

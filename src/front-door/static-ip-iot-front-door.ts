@@ -7,10 +7,11 @@ import * as gaEndpoints from 'aws-cdk-lib/aws-globalaccelerator-endpoints';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { IotCustomDomain, IotCustomDomainOptions, validateCustomDomain } from './custom-domain';
+import { IotCustomDomain, IotCustomDomainOptions } from './custom-domain';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
+import { validateCustomDomain } from '../private/custom-domain-validation';
 import { invalidProp } from '../private/errors';
-import { registerFrontDoor } from '../private/front-doors';
+import { registerFrontDoor, subnetCidrOf } from '../private/front-doors';
 import { MAX_MQTT_KEEP_ALIVE_SECONDS, NLB_TARGETS_PER_TARGET_GROUP, NLB_TARGETS_PER_ZONE } from '../private/limits';
 import { IotLookups } from '../private/lookups';
 import { acknowledge, acknowledgeGuard, acknowledgeIntrinsicPeers } from '../private/nag';
@@ -63,7 +64,8 @@ export interface StaticIpIotFrontDoorProps {
   /**
    * Fixed private IPv4 addresses, one per load balancer subnet, in subnet order. Only for internal front doors.
    * Their count and subnet CIDRs are checked once the subnets are known (not on the CDK CLI's first synthesis pass
-   * over a `Vpc.fromLookup` VPC).
+   * over a `Vpc.fromLookup` VPC). An address in a subnet imported without its CIDR block (e.g. `Vpc.fromVpcAttributes`
+   * without `...SubnetIpv4CidrBlocks`) is not checked against the subnet, with a warning.
    * @default - addresses assigned by AWS (they stay fixed for the life of the load balancer)
    */
   readonly privateIpAddresses?: string[];
@@ -167,16 +169,27 @@ export interface StaticIpIotFrontDoorProps {
  * });
  */
 export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable {
-  /** The Network Load Balancer. */
+  /**
+   * The Network Load Balancer. The concrete class, not `elbv2.INetworkLoadBalancer`: the interface lacks what users of
+   * a load balancer this construct creates need, e.g. `setAttribute`, `loadBalancerName` and `loadBalancerFullName`
+   * (CloudWatch dimensions); aws-cdk-lib's own patterns expose the load balancers they create the same way.
+   */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** The security group of the load balancer. */
-  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The network connections of the load balancer (its security group; default port 8883). */
   public readonly connections: ec2.Connections;
   /** One listener per port. */
-  public readonly listeners: elbv2.NetworkListener[];
-  /** One target group per port; each holds every network interface address of every `iot.data` endpoint. */
+  public readonly listeners: elbv2.INetworkListener[];
+  /**
+   * One target group per port; each holds every network interface address of every `iot.data` endpoint. The concrete
+   * class, for `setAttribute`, `configureHealthCheck` and the target group metrics.
+   */
   public readonly targetGroups: elbv2.NetworkTargetGroup[];
-  /** The Elastic IPs this construct created (retained on stack deletion); empty when ids were given or internal. */
+  /**
+   * The Elastic IPs this construct created (retained on stack deletion); empty when ids were given or internal.
+   * L1 constructs: aws-cdk-lib has no L2 for `AWS::EC2::EIP`.
+   */
   public readonly elasticIps: ec2.CfnEIP[];
   /**
    * The Elastic IP allocation ids of the load balancer (internet-facing only).
@@ -208,22 +221,20 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
    * The Global Accelerator.
    * @default - none (not requested)
    */
-  public readonly accelerator?: ga.Accelerator;
+  public readonly accelerator?: ga.IAccelerator;
   /**
    * The custom domain's certificate and domain configuration.
    * @default - none (no custom domain)
    */
   public readonly customDomain?: IotCustomDomain;
   /**
-   * The address records of the custom domain.
+   * The address record of the custom domain.
    * @default - none (no custom domain)
    */
-  public readonly domainRecord?: route53.ARecord;
+  public readonly domainRecord?: route53.IRecordSet;
 
   constructor(scope: Construct, id: string, props: StaticIpIotFrontDoorProps) {
     super(scope, id);
-    const endpoint = props.endpoint;
-    const vpc = endpoint.vpc;
     const internetFacing = props.internetFacing ?? true;
     const crossZoneEnabled = props.crossZoneEnabled ?? true;
 
@@ -231,12 +242,66 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     this.ports = validateIotPorts(this, props.ports);
     const idleTimeout = this.validateIdleTimeout(props.idleTimeout);
     const { subnets, pendingLookup } = this.selectSubnets(props, internetFacing, crossZoneEnabled);
-    this.validateAddresses(props, internetFacing, subnets, pendingLookup);
+    const uncheckedAddresses = this.validateAddresses(props, internetFacing, subnets, pendingLookup);
     this.validateTargets(props, crossZoneEnabled);
     if (props.customDomain) {
       validateCustomDomain(this, props.customDomain, 'customDomain.');
     }
-    const clientPeers = props.clientPeers ?? (internetFacing ? [ec2.Peer.anyIpv4()] : [ec2.Peer.ipv4(vpc.vpcCidrBlock)]);
+    const clientPeers = this.clientPeersOf(props, internetFacing);
+    if (uncheckedAddresses.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-private-iot:frontDoorPrivateIpUnchecked',
+        `privateIpAddresses: load balancer ${uncheckedAddresses.length > 1 ? 'subnets' : 'subnet'} ${uncheckedAddresses.join(', ')} `
+        + `${uncheckedAddresses.length > 1 ? 'were' : 'was'} imported without a CIDR block, so the addresses given for them are not checked `
+        + 'against their subnets (a wrong one fails only at deployment). Import the subnets with their CIDRs (e.g. the ...SubnetIpv4CidrBlocks '
+        + 'of Vpc.fromVpcAttributes) to have them checked.');
+    }
+
+    // --- addresses -------------------------------------------------------------------------------------
+    const createsElasticIps = internetFacing && props.elasticIpAllocationIds === undefined;
+    this.elasticIps = createsElasticIps ? this.createElasticIps(subnets.length, props.elasticIpRemovalPolicy) : [];
+    this.elasticIpAllocationIds = internetFacing
+      ? props.elasticIpAllocationIds ?? this.elasticIps.map((eip) => eip.attrAllocationId)
+      : [];
+    this.loadBalancerIpAddresses = this.loadBalancerAddressesOf(props, internetFacing);
+
+    // --- load balancer, listeners and targets ------------------------------------------------------------
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.endpoint.vpc,
+      description: 'AWS IoT Core front door: MQTT/HTTPS from the named clients to the IoT endpoints',
+      allowAllOutbound: false,
+    });
+    this.securityGroup = securityGroup;
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(8883) });
+    this.loadBalancer = this.createLoadBalancer(props, internetFacing, crossZoneEnabled, subnets);
+    const { listeners, targetGroups } = this.createListeners(props, clientPeers, idleTimeout);
+    this.listeners = listeners;
+    this.targetGroups = targetGroups;
+    // AWS IoT Core sees the load balancer's private address (client IP preservation is off towards interface endpoint
+    // ENIs): VpceOnlyIotPolicy checks its aws:VpcSourceIp CIDRs against these subnets at synthesis.
+    registerFrontDoor(this, props.endpoint.dataEndpoints, subnets, pendingLookup);
+    this.acknowledgeFindings(internetFacing, crossZoneEnabled, props.deletionProtection ?? true, clientPeers);
+    checkStackLimits(this, {
+      prop: 'ports',
+      detail: `ports [${this.ports.join(', ')}]: ${this.ports.length} listeners and target groups`,
+      fix: 'move the front door into a stack of its own (pass it the endpoint)',
+    });
+
+    // --- optional accelerator and custom domain ----------------------------------------------------------
+    const accelerator = props.globalAccelerator ? this.createAccelerator(props.sourceIpStickiness ?? false) : undefined;
+    this.accelerator = accelerator?.accelerator;
+    this.acceleratorIpAddresses = accelerator?.ipAddresses ?? [];
+    this.staticIpAddresses = this.accelerator ? this.acceleratorIpAddresses : this.loadBalancerIpAddresses;
+    if (props.customDomain) {
+      this.customDomain = new IotCustomDomain(this, 'CustomDomain', props.customDomain);
+      this.domainRecord = this.createDomainRecord(props.customDomain);
+    }
+
+    this.addOutputs();
+  }
+
+  /** The given client peers, or the default (any IPv4 address with a warning, or the VPC CIDR when internal). */
+  private clientPeersOf(props: StaticIpIotFrontDoorProps, internetFacing: boolean): ec2.IPeer[] {
+    const clientPeers = props.clientPeers ?? (internetFacing ? [ec2.Peer.anyIpv4()] : [ec2.Peer.ipv4(props.endpoint.vpc.vpcCidrBlock)]);
     if (clientPeers.length === 0) {
       invalidProp(this, 'clientPeers', 'is empty, so no device could connect', 'name the device networks, or omit clientPeers');
     }
@@ -245,40 +310,38 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         'clientPeers is not set, so the internet-facing front door accepts connections from any IPv4 address on '
         + `${this.ports.join(', ')} (devices still need valid credentials). Set clientPeers to the device networks' public CIDRs to narrow it.`);
     }
+    return clientPeers;
+  }
 
-    // --- addresses -------------------------------------------------------------------------------------
-    this.elasticIps = [];
-    if (internetFacing && props.elasticIpAllocationIds === undefined) {
-      subnets.forEach((_, i) => {
-        const eip = new ec2.CfnEIP(this, `ElasticIp${i + 1}`, {
-          domain: 'vpc',
-          tags: [{ key: 'Name', value: `${this.node.path}/ElasticIp${i + 1}` }],
-        });
-        // An address a customer allow-listed must outlive the stack and any replacement of the load balancer.
-        eip.applyRemovalPolicy(props.elasticIpRemovalPolicy ?? RemovalPolicy.RETAIN);
-        this.elasticIps.push(eip);
+  /** One new Elastic IP per load balancer subnet (internet-facing, no allocation ids given). */
+  private createElasticIps(count: number, removalPolicy: RemovalPolicy | undefined): ec2.CfnEIP[] {
+    return Array.from({ length: count }, (_, i) => {
+      const eip = new ec2.CfnEIP(this, `ElasticIp${i + 1}`, {
+        domain: 'vpc',
+        tags: [{ key: 'Name', value: `${this.node.path}/ElasticIp${i + 1}` }],
       });
-    }
-    this.elasticIpAllocationIds = internetFacing
-      ? props.elasticIpAllocationIds ?? this.elasticIps.map((eip) => eip.attrAllocationId)
-      : [];
-    if (!internetFacing) {
-      this.loadBalancerIpAddresses = props.privateIpAddresses ?? [];
-    } else if (props.elasticIpAllocationIds === undefined) {
-      this.loadBalancerIpAddresses = this.elasticIps.map((eip) => eip.attrPublicIp);
-    } else {
-      this.loadBalancerIpAddresses = IotLookups.of(this).elasticIpAddresses(this, 'ElasticIpAddresses', props.elasticIpAllocationIds);
-    }
-
-    // --- load balancer ---------------------------------------------------------------------------------
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'AWS IoT Core front door: MQTT/HTTPS from the named clients to the IoT endpoints',
-      allowAllOutbound: false,
+      // An address a customer allow-listed must outlive the stack and any replacement of the load balancer.
+      eip.applyRemovalPolicy(removalPolicy ?? RemovalPolicy.RETAIN);
+      return eip;
     });
-    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(8883) });
-    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
-      vpc,
+  }
+
+  /** The load balancer's own fixed addresses: the Elastic IPs' (new or looked up), or the given private ones. */
+  private loadBalancerAddressesOf(props: StaticIpIotFrontDoorProps, internetFacing: boolean): string[] {
+    if (!internetFacing) {
+      return props.privateIpAddresses ?? [];
+    }
+    if (props.elasticIpAllocationIds === undefined) {
+      return this.elasticIps.map((eip) => eip.attrPublicIp);
+    }
+    return IotLookups.of(this).elasticIpAddresses(this, 'ElasticIpAddresses', props.elasticIpAllocationIds);
+  }
+
+  /** The Network Load Balancer: one subnet mapping per subnet, with its Elastic IP or private address. */
+  private createLoadBalancer(props: StaticIpIotFrontDoorProps, internetFacing: boolean, crossZoneEnabled: boolean,
+    subnets: ec2.ISubnet[]): elbv2.NetworkLoadBalancer {
+    const loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.endpoint.vpc,
       internetFacing,
       crossZoneEnabled,
       deletionProtection: props.deletionProtection ?? true,
@@ -289,12 +352,20 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         ...(props.privateIpAddresses ? { privateIpv4Address: props.privateIpAddresses[i] } : {}),
       })),
     });
-    this.elasticIps.forEach((eip) => this.loadBalancer.node.addDependency(eip));
+    this.elasticIps.forEach((eip) => loadBalancer.node.addDependency(eip));
+    return loadBalancer;
+  }
 
-    // --- listeners and targets -------------------------------------------------------------------------
+  /**
+   * Per port: the security group rules (clients in, endpoints out), a target group of every endpoint interface and a
+   * TCP listener.
+   */
+  private createListeners(props: StaticIpIotFrontDoorProps, clientPeers: ec2.IPeer[], idleTimeout: Duration)
+    : { listeners: elbv2.NetworkListener[]; targetGroups: elbv2.NetworkTargetGroup[] } {
+    const endpoint = props.endpoint;
     const ips = endpoint.dataEndpoints.flatMap((e) => endpoint.privateIpAddresses(e));
-    this.listeners = [];
-    this.targetGroups = [];
+    const listeners: elbv2.NetworkListener[] = [];
+    const targetGroups: elbv2.NetworkTargetGroup[] = [];
     for (const port of this.ports) {
       for (const peer of clientPeers) {
         this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `AWS IoT Core on ${port}`);
@@ -302,7 +373,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
       // TCP pass-through both ways: a TLS listener would end the device's mutual TLS at the load balancer.
       this.securityGroup.connections.allowTo(endpoint, ec2.Port.tcp(port), `To AWS IoT Core endpoints on ${port}`);
       const targetGroup = new elbv2.NetworkTargetGroup(this, `Targets${port}`, {
-        vpc,
+        vpc: endpoint.vpc,
         port,
         protocol: elbv2.Protocol.TCP,
         targetType: elbv2.TargetType.IP,
@@ -321,58 +392,46 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         defaultTargetGroups: [targetGroup],
         tcpIdleTimeout: idleTimeout,
       });
-      this.targetGroups.push(targetGroup);
-      this.listeners.push(listener);
+      targetGroups.push(targetGroup);
+      listeners.push(listener);
     }
-    // AWS IoT Core sees the load balancer's private address (client IP preservation is off towards interface endpoint
-    // ENIs): VpceOnlyIotPolicy checks its aws:VpcSourceIp CIDRs against these subnets at synthesis.
-    registerFrontDoor(this, endpoint.dataEndpoints, subnets, pendingLookup);
-    this.acknowledgeFindings(internetFacing, crossZoneEnabled, props.deletionProtection ?? true, clientPeers);
-    checkStackLimits(this, {
-      prop: 'ports',
-      detail: `ports [${this.ports.join(', ')}]: ${this.ports.length} listeners and target groups`,
-      fix: 'move the front door into a stack of its own (pass it the endpoint)',
+    return { listeners, targetGroups };
+  }
+
+  /** A Global Accelerator with one TCP listener on the ports, whose endpoint is the load balancer. */
+  private createAccelerator(sourceIpStickiness: boolean): { accelerator: ga.Accelerator; ipAddresses: string[] } {
+    const accelerator = new ga.Accelerator(this, 'Accelerator', { ipAddressType: ga.IpAddressType.IPV4 });
+    const listener = accelerator.addListener('Listener', {
+      portRanges: this.ports.map((port) => ({ fromPort: port })),
+      protocol: ga.ConnectionProtocol.TCP,
+      clientAffinity: sourceIpStickiness ? ga.ClientAffinity.SOURCE_IP : ga.ClientAffinity.NONE,
     });
+    listener.addEndpointGroup('Endpoints', {
+      // Client IP address preservation: without it the load balancer's security group sees the accelerator's edge
+      // addresses, so narrowed clientPeers would block every device. Supported for a Network Load Balancer with
+      // security groups and no TLS listener, whose targets are in its VPC (all true here). This is not the target
+      // groups' preserveClientIp, which stays off: their targets are interface endpoint ENIs.
+      endpoints: [new gaEndpoints.NetworkLoadBalancerEndpoint(this.loadBalancer, { preserveClientIp: true })],
+    });
+    // An accelerator has exactly two static IPv4 addresses (no BYOIP addresses are passed).
+    const addresses = accelerator.node.defaultChild as ga.CfnAccelerator;
+    return { accelerator, ipAddresses: [0, 1].map((i) => Fn.select(i, addresses.attrIpv4Addresses)) };
+  }
 
-    // --- optional accelerator and custom domain ----------------------------------------------------------
-    if (props.globalAccelerator) {
-      this.accelerator = new ga.Accelerator(this, 'Accelerator', { ipAddressType: ga.IpAddressType.IPV4 });
-      const listener = this.accelerator.addListener('Listener', {
-        portRanges: this.ports.map((port) => ({ fromPort: port })),
-        protocol: ga.ConnectionProtocol.TCP,
-        clientAffinity: props.sourceIpStickiness ? ga.ClientAffinity.SOURCE_IP : ga.ClientAffinity.NONE,
-      });
-      listener.addEndpointGroup('Endpoints', {
-        // Client IP address preservation: without it the load balancer's security group sees the accelerator's edge
-        // addresses, so narrowed clientPeers would block every device. Supported for a Network Load Balancer with
-        // security groups and no TLS listener, whose targets are in its VPC (all true here). This is not the target
-        // groups' preserveClientIp, which stays off: their targets are interface endpoint ENIs.
-        endpoints: [new gaEndpoints.NetworkLoadBalancerEndpoint(this.loadBalancer, { preserveClientIp: true })],
-      });
-      // An accelerator has exactly two static IPv4 addresses (no BYOIP addresses are passed).
-      const addresses = this.accelerator.node.defaultChild as ga.CfnAccelerator;
-      this.acceleratorIpAddresses = [0, 1].map((i) => Fn.select(i, addresses.attrIpv4Addresses));
-    } else {
-      this.acceleratorIpAddresses = [];
-    }
-    this.staticIpAddresses = this.accelerator ? this.acceleratorIpAddresses : this.loadBalancerIpAddresses;
-    if (props.customDomain) {
-      this.customDomain = new IotCustomDomain(this, 'CustomDomain', props.customDomain);
-      const loadBalancer = this.loadBalancer;
-      const target: route53.IAliasRecordTarget = this.accelerator
-        ? new route53targets.GlobalAcceleratorTarget(this.accelerator)
-        // No `dualstack.` prefix (aws-cdk-lib's LoadBalancerTarget adds one): the load balancer is IPv4-only.
-        : { bind: () => ({ dnsName: loadBalancer.loadBalancerDnsName, hostedZoneId: loadBalancer.loadBalancerCanonicalHostedZoneId }) };
-      this.domainRecord = new route53.ARecord(this, 'DomainRecord', {
-        zone: props.customDomain.hostedZone,
-        // Fully qualified (trailing dot): aws-cdk-lib would otherwise append or compare the zone's name, which a zone
-        // imported with `HostedZone.fromHostedZoneId` does not have. domainName is the whole name devices use.
-        recordName: `${props.customDomain.domainName}.`,
-        target: route53.RecordTarget.fromAlias(target),
-      });
-    }
-
-    this.addOutputs();
+  /** The custom domain's alias record: at the accelerator when there is one, else at the load balancer. */
+  private createDomainRecord(customDomain: IotCustomDomainOptions): route53.ARecord {
+    const loadBalancer = this.loadBalancer;
+    const target: route53.IAliasRecordTarget = this.accelerator
+      ? new route53targets.GlobalAcceleratorTarget(this.accelerator)
+      // No `dualstack.` prefix (aws-cdk-lib's LoadBalancerTarget adds one): the load balancer is IPv4-only.
+      : { bind: () => ({ dnsName: loadBalancer.loadBalancerDnsName, hostedZoneId: loadBalancer.loadBalancerCanonicalHostedZoneId }) };
+    return new route53.ARecord(this, 'DomainRecord', {
+      zone: customDomain.hostedZone,
+      // Fully qualified (trailing dot): aws-cdk-lib would otherwise append or compare the zone's name, which a zone
+      // imported with `HostedZone.fromHostedZoneId` does not have. domainName is the whole name devices use.
+      recordName: `${customDomain.domainName}.`,
+      target: route53.RecordTarget.fromAlias(target),
+    });
   }
 
   /**
@@ -493,8 +552,13 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
     return { subnets, pendingLookup: false };
   }
 
-  /** Checks the addresses; their count and subnet CIDRs only once the subnets are real (not `pendingLookup`). */
-  private validateAddresses(props: StaticIpIotFrontDoorProps, internetFacing: boolean, subnets: ec2.ISubnet[], pendingLookup: boolean): void {
+  /**
+   * Checks the addresses; their count and subnet CIDRs only once the subnets are real (not `pendingLookup`). Returns
+   * the numbers (1-based) of the subnets whose private address could not be checked against the subnet's CIDR,
+   * because the subnet was imported without it.
+   */
+  private validateAddresses(props: StaticIpIotFrontDoorProps, internetFacing: boolean, subnets: ec2.ISubnet[], pendingLookup: boolean): number[] {
+    const unchecked: number[] = [];
     const allocationIds = props.elasticIpAllocationIds;
     if (allocationIds !== undefined) {
       if (!internetFacing) {
@@ -530,7 +594,12 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         if (Token.isUnresolved(ip)) {
           return;
         }
-        const cidr = pendingLookup ? undefined : subnets[i]?.ipv4CidrBlock;
+        const subnet = pendingLookup ? undefined : subnets[i];
+        // A subnet imported without its CIDR (aws-cdk-lib throws on reading it) leaves its address unchecked.
+        const cidr = subnet && subnetCidrOf(subnet);
+        if (subnet && cidr === undefined) {
+          unchecked.push(i + 1);
+        }
         if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) {
           invalidProp(this, 'privateIpAddresses', `contains '${ip}', which is not an IPv4 address`, 'use dotted IPv4 addresses from the subnets');
         }
@@ -546,6 +615,7 @@ export class StaticIpIotFrontDoor extends Construct implements ec2.IConnectable 
         }
       });
     }
+    return unchecked;
   }
 
   /** The load balancer's own findings that are by design, acknowledged with the reason. */

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnResource, IResolvable, IResource, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
@@ -28,9 +28,11 @@ const BASIC_INGEST_PREFIX = /^\$aws\/rules\/[^/]+\//;
 const MAX_CLIENT_ID_BYTES = 128;
 
 /**
- * An AWS IoT Core policy.
+ * An AWS IoT Core policy (`AWS::IoT::Policy`): one this app defines, or one imported by name.
+ *
+ * Attach it to certificates or other principals by name (`iot.CfnPolicyPrincipalAttachment`).
  */
-export interface IVpceOnlyIotPolicy extends IResource {
+export interface IIotPolicy extends IResource {
   /**
    * The name of the policy.
    * @attribute
@@ -38,7 +40,7 @@ export interface IVpceOnlyIotPolicy extends IResource {
   readonly policyName: string;
 
   /**
-   * The ARN of the policy.
+   * The ARN of the policy (`arn:<partition>:iot:<region>:<account>:policy/<name>`).
    * @attribute
    */
   readonly policyArn: string;
@@ -199,6 +201,13 @@ export interface VpceOnlyIotPolicyProps {
  * publish, subscribe and receive below `things/<its thing name>/`. Attach the policy to the devices' certificates
  * (`iot.CfnPolicyPrincipalAttachment`). Thing policy variables work only for MQTT and MQTT over WebSocket.
  *
+ * Synthesis fails when the document is sure to be over the 2,048 characters (white space excluded) AWS IoT Core
+ * accepts once deployed. The size is an estimate that never exceeds the deployed size: a token counts as what it
+ * deploys as when that is known (22 characters for the id of a VPC endpoint the app creates, 21 for a VPC, in this
+ * stack or another), as the shortest valid id when it stands for another endpoint or VPC id (13 or 12 characters),
+ * pseudo parameters as their shortest value, and any other token as nothing: a document with such tokens may still be
+ * rejected at deployment.
+ *
  * @example
  * declare const vpc: ec2.IVpc;
  * declare const iotDataEndpoint: ec2.IInterfaceVpcEndpoint;
@@ -210,12 +219,12 @@ export interface VpceOnlyIotPolicyProps {
  *   subscribeTopicFilters: ['things/${iot:Connection.Thing.ThingName}/commands/#'],
  * });
  */
-export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
+export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
   /**
-   * Imports an existing AWS IoT policy by name.
+   * Imports an existing AWS IoT policy by name (any policy: nothing is known about its document).
    */
-  public static fromPolicyName(scope: Construct, id: string, policyName: string): IVpceOnlyIotPolicy {
-    return new ImportedVpceOnlyIotPolicy(scope, id, policyName);
+  public static fromPolicyName(scope: Construct, id: string, policyName: string): IIotPolicy {
+    return new ImportedIotPolicy(scope, id, policyName);
   }
 
   /**
@@ -236,7 +245,10 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
   /** The ids of the VPC endpoints devices may connect through (`aws:SourceVpce`), deduplicated. */
   public readonly vpcEndpointIds: string[];
 
-  /** The underlying `AWS::IoT::Policy`. */
+  /**
+   * The underlying `AWS::IoT::Policy`, as the L1 `CfnResource` (aws-cdk-lib has no L2 construct for IoT policies): an
+   * escape hatch for what this construct does not set. Its `policyDocument` is `document`.
+   */
   public readonly resource: iot.CfnPolicy;
 
   constructor(scope: Construct, id: string, props: VpceOnlyIotPolicyProps) {
@@ -245,8 +257,54 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     if (props.policyName !== undefined) {
       validatePolicyName(this, props.policyName);
     }
+    const network = this.networkOf(props);
+    this.vpcEndpointIds = network.endpointIds;
+    const permissions = this.permissionsOf(props);
+    this.document = this.documentOf(props, network, permissions);
 
-    // --- Network: VPC endpoints, VPCs, addresses ----------------------------------------------
+    this.resource = new iot.CfnPolicy(this, 'Resource', {
+      policyName: this.physicalName,
+      policyDocument: this.document,
+    });
+    this.policyName = this.getResourceNameAttribute(this.resource.ref);
+    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, {
+      service: 'iot',
+      resource: 'policy',
+      resourceName: this.physicalName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+
+    this.addWarnings(props, permissions);
+    this.addSynthesisChecks(props, network, permissions);
+  }
+
+  /** The VPC endpoint ids, VPC ids and CIDRs of the props, validated and deduplicated, and the conditions they make. */
+  private networkOf(props: VpceOnlyIotPolicyProps): Network {
+    const endpointIds = unique(this.endpointIdsOf(props));
+    if (endpointIds.length === 0) {
+      invalidProp(this, 'endpoints',
+        'is empty and so are vpcEndpoints and vpcEndpointIds: the policy would let devices connect through no VPC endpoint',
+        'pass at least one iot.data endpoint in endpoints, vpcEndpoints or vpcEndpointIds');
+    }
+
+    const vpcIds = unique([
+      ...(props.sourceVpcs ?? []).map((vpc) => checkId(this, 'sourceVpcs', vpc.vpcId, 'vpc')),
+      ...(props.sourceVpcIds ?? []).map((vpcId) => checkId(this, 'sourceVpcIds', vpcId, 'vpc')),
+    ]);
+    const cidrs = unique((props.sourceIpCidrs ?? []).map((cidr) => checkCidr(this, cidr)));
+
+    const conditions: NetworkConditions = {
+      StringEquals: {
+        'aws:SourceVpce': endpointIds,
+        ...(vpcIds.length > 0 ? { 'aws:SourceVpc': vpcIds } : {}),
+      },
+      ...(cidrs.length > 0 ? { IpAddress: { 'aws:VpcSourceIp': cidrs } } : {}),
+    };
+    return { endpointIds, vpcIds, cidrs, conditions };
+  }
+
+  /** The VPC endpoint ids of `endpoints`, `vpcEndpoints` and `vpcEndpointIds`, in that order, validated. */
+  private endpointIdsOf(props: VpceOnlyIotPolicyProps): string[] {
     const endpointIds: string[] = [];
     for (const endpoint of props.endpoints ?? []) {
       if (endpoint.dataServiceName !== undefined) {
@@ -264,35 +322,15 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     for (const endpointId of props.vpcEndpointIds ?? []) {
       endpointIds.push(checkId(this, 'vpcEndpointIds', endpointId, 'vpce'));
     }
-    this.vpcEndpointIds = unique(endpointIds);
-    if (this.vpcEndpointIds.length === 0) {
-      invalidProp(this, 'endpoints',
-        'is empty and so are vpcEndpoints and vpcEndpointIds: the policy would let devices connect through no VPC endpoint',
-        'pass at least one iot.data endpoint in endpoints, vpcEndpoints or vpcEndpointIds');
-    }
+    return endpointIds;
+  }
 
-    const vpcIds = unique([
-      ...(props.sourceVpcs ?? []).map((vpc) => checkId(this, 'sourceVpcs', vpc.vpcId, 'vpc')),
-      ...(props.sourceVpcIds ?? []).map((vpcId) => checkId(this, 'sourceVpcIds', vpcId, 'vpc')),
-    ]);
-    const cidrs = unique((props.sourceIpCidrs ?? []).map((cidr) => checkCidr(this, cidr)));
-
-    const networkConditions: { [operator: string]: { [key: string]: string[] } } = {
-      StringEquals: {
-        'aws:SourceVpce': this.vpcEndpointIds,
-        ...(vpcIds.length > 0 ? { 'aws:SourceVpc': vpcIds } : {}),
-      },
-      ...(cidrs.length > 0 ? { IpAddress: { 'aws:VpcSourceIp': cidrs } } : {}),
-    };
-
-    // --- Client id --------------------------------------------------------------------------
-    const requireAttachedThing = props.requireAttachedThing ?? true;
-    const clientIdPattern = props.clientIdPattern ?? THING_NAME;
+  /** The client id and the topics of each action, validated and deduplicated. */
+  private permissionsOf(props: VpceOnlyIotPolicyProps): Permissions {
     if (props.clientIdPattern !== undefined) {
       validateClientIdPattern(this, props.clientIdPattern, props.allowAnyClientId ?? false);
     }
 
-    // --- Topics -----------------------------------------------------------------------------
     const topicRules: TopicRules = {
       allowReserved: props.allowReservedTopics ?? false,
       allowAll: props.allowAllTopics ?? false,
@@ -308,9 +346,17 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     } else {
       receiveTopics = unique(subscribeTopicFilters.flatMap(topicsOfFilter));
     }
+    return {
+      clientIdPattern: props.clientIdPattern ?? THING_NAME,
+      requireAttachedThing: props.requireAttachedThing ?? true,
+      publishTopics,
+      subscribeTopicFilters,
+      receiveTopics,
+    };
+  }
 
-    // --- Document ---------------------------------------------------------------------------
-    const restrictEveryAction = props.restrictEveryAction ?? false;
+  /** The policy document: `iot:Connect` under the network conditions, then publish, subscribe and receive (when they have topics). */
+  private documentOf(props: VpceOnlyIotPolicyProps, network: Network, permissions: Permissions): iam.PolicyDocument {
     const stack = Stack.of(this);
     const arn = (resource: string, name: string) => stack.formatArn({
       service: 'iot',
@@ -322,13 +368,14 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
     const statements: iam.PolicyStatement[] = [];
     statements.push(new iam.PolicyStatement({
       actions: ['iot:Connect'],
-      resources: [arn('client', clientIdPattern)],
+      resources: [arn('client', permissions.clientIdPattern)],
       conditions: {
-        ...networkConditions,
-        ...(requireAttachedThing ? { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } : {}),
+        ...network.conditions,
+        ...(permissions.requireAttachedThing ? { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } : {}),
       },
     }));
-    const actionConditions = restrictEveryAction ? networkConditions : undefined;
+    const actionConditions = props.restrictEveryAction ? network.conditions : undefined;
+    const { publishTopics, subscribeTopicFilters, receiveTopics } = permissions;
     if (publishTopics.length > 0) {
       statements.push(new iam.PolicyStatement({
         actions: props.allowRetainPublish ? ['iot:Publish', 'iot:RetainPublish'] : ['iot:Publish'],
@@ -351,33 +398,24 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
       }));
     }
     // `minimize: false`: the statements stay as written whatever the app's `@aws-cdk/aws-iam:minimizePolicies` flag.
-    this.document = new iam.PolicyDocument({ statements, minimize: false });
+    return new iam.PolicyDocument({ statements, minimize: false });
+  }
 
-    this.resource = new iot.CfnPolicy(this, 'Resource', {
-      policyName: this.physicalName,
-      policyDocument: this.document,
-    });
-    this.policyName = this.getResourceNameAttribute(this.resource.ref);
-    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, {
-      service: 'iot',
-      resource: 'policy',
-      resourceName: this.physicalName,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-
-    // --- Warnings -----------------------------------------------------------------------------
-    const allTopics = [...publishTopics, ...subscribeTopicFilters, ...receiveTopics];
+  /** Warnings about what the policy allows that the user may not expect. */
+  private addWarnings(props: VpceOnlyIotPolicyProps, permissions: Permissions): void {
+    const { clientIdPattern, publishTopics } = permissions;
+    const allTopics = allTopicsOf(permissions);
     if (allTopics.some((topic) => !Token.isUnresolved(topic) && topic.startsWith('/'))) {
       Annotations.of(this).addWarningV2('cdk-private-iot:topicLeadingSlash',
         'A topic or topic filter starts with "/": AWS IoT Core accepts it, but it adds an empty first level that counts '
         + 'towards the 7-slash limit. Consider dropping the leading "/".');
     }
-    if (!requireAttachedThing && [clientIdPattern, ...allTopics].some((value) => value.includes('${iot:Connection.Thing.'))) {
+    if (!permissions.requireAttachedThing && [clientIdPattern, ...allTopics].some((value) => value.includes('${iot:Connection.Thing.'))) {
       Annotations.of(this).addWarningV2('cdk-private-iot:thingVariableWithoutAttachedThing',
         'requireAttachedThing is false but the policy uses thing policy variables (${iot:Connection.Thing.*}), which '
         + 'resolve only for a principal attached to a thing: other principals get no permission from those resources.');
     }
-    if (restrictEveryAction) {
+    if (props.restrictEveryAction) {
       Annotations.of(this).addWarningV2('cdk-private-iot:networkConditionOnEveryAction',
         'restrictEveryAction is true: the VPC network conditions (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp) are on '
         + 'iot:Publish, iot:Subscribe and iot:Receive too, but AWS documents them for AWS IoT Core only on iot:Connect. '
@@ -390,41 +428,52 @@ export class VpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
         + 'that use no thing policy variables (${iot:Connection.Thing.*} resolve only for MQTT and MQTT over WebSocket). '
         + 'Use thing policy variables in those topics, or set restrictEveryAction: true (unverified, see its documentation).');
     }
+  }
 
-    // --- Whole-document checks, once everything is known (thrown as our error, like every other check) -----
-    // Each topic prop the user set, with the room its entries take (receive topics derived from the filters count
-    // for subscribeTopicFilters: an error must not blame receiveTopics when the user never set it).
-    const receiveDerived = props.receiveTopics === undefined;
-    const topicProps: Array<{ prop: string; entries: number; chars: number }> = [
-      { prop: 'publishTopics', entries: publishTopics.length, chars: publishTopics.join('').length },
-      {
-        prop: 'subscribeTopicFilters',
-        entries: subscribeTopicFilters.length,
-        chars: [...subscribeTopicFilters, ...(receiveDerived ? receiveTopics : [])].join('').length,
-      },
-      ...(receiveDerived ? [] : [{ prop: 'receiveTopics', entries: receiveTopics.length, chars: receiveTopics.join('').length }]),
-    ];
+  /**
+   * The checks that need the whole app (thrown as our error, like every other check): the document size, the
+   * endpoints' VPCs, and the load balancers in front of the endpoints (front doors may be created after the policy).
+   */
+  private addSynthesisChecks(props: VpceOnlyIotPolicyProps, network: Network, permissions: Permissions): void {
     this.node.addValidation({
       validate: () => {
-        const size = minimumDocumentSize(stack.resolve(this.document));
-        if (size > MAX_POLICY_DOCUMENT_CHARS) {
-          // Name the topic prop that takes the most room (the first one on a tie): it is the first one to shorten.
-          const { prop, entries } = topicProps.reduce((a, b) => (b.chars > a.chars ? b : a));
-          invalidProp(this, prop, `(${entries} entries) make the policy document at least ${size} characters (white space excluded), more than the `
-            + `${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts`, 'use fewer or wildcard topics, or split the permissions into several policies');
-        }
-        checkEndpointVpcs(this, props.endpoints ?? [], vpcIds);
+        this.checkDocumentSize(props, network, permissions);
+        checkEndpointVpcs(this, props.endpoints ?? [], network.vpcIds);
         return [];
       },
     });
-    // Front doors may be created after the policy: look for them at synthesis.
     const covered: IConstruct[] = [...(props.endpoints ?? []).flatMap((e) => e.dataEndpoints), ...(props.vpcEndpoints ?? [])];
-    this.node.addValidation({ validate: () => checkFrontDoorSources(this, covered, cidrs) });
+    this.node.addValidation({ validate: () => checkFrontDoorSources(this, covered, network.cidrs) });
+  }
+
+  /**
+   * Throws when the document, once deployed, is sure to be over the 2,048 characters AWS IoT Core accepts (see
+   * `estimatedDocumentSize`), naming the prop that takes the most room: it is the first one to shorten.
+   */
+  private checkDocumentSize(props: VpceOnlyIotPolicyProps, network: Network, permissions: Permissions): void {
+    const stack = Stack.of(this);
+    const lengths = tokenLengths(stack, [
+      ...network.endpointIds.map((value) => ({ value, shortest: SHORTEST_ID_LENGTH.vpce })),
+      ...network.vpcIds.map((value) => ({ value, shortest: SHORTEST_ID_LENGTH.vpc })),
+      ...[...network.cidrs, permissions.clientIdPattern, ...allTopicsOf(permissions)].map((value) => ({ value, shortest: 0 })),
+    ]);
+    const size = estimatedDocumentSize(stack.resolve(this.document), lengths);
+    if (size <= MAX_POLICY_DOCUMENT_CHARS) {
+      return;
+    }
+    const { prop, problem, fix } = largestPart(props, permissions, {
+      chars: estimatedDocumentSize(stack.resolve(network.conditions), lengths) * (props.restrictEveryAction ? this.document.statementCount : 1),
+      endpointIds: network.endpointIds.length,
+      statements: this.document.statementCount,
+    });
+    invalidProp(this, prop, `${problem} the policy document at least ${size} characters once deployed (an estimate, white space excluded, `
+      + 'that counts each token at the length it deploys as: 22 characters for the id of a VPC endpoint the app creates, 21 for a VPC, '
+      + `the shortest value it can take for other tokens), more than the ${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts`, fix);
   }
 }
 
 /** An IoT policy imported by name. */
-class ImportedVpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
+class ImportedIotPolicy extends Resource implements IIotPolicy {
   public readonly policyName: string;
   public readonly policyArn: string;
 
@@ -448,6 +497,50 @@ class ImportedVpceOnlyIotPolicy extends Resource implements IVpceOnlyIotPolicy {
 interface TopicRules {
   readonly allowReserved: boolean;
   readonly allowAll: boolean;
+}
+
+/** Condition operator to condition key to values. */
+type NetworkConditions = { [operator: string]: { [key: string]: string[] } };
+
+/** The network restrictions of a policy: validated, deduplicated values, and the conditions they make. */
+interface Network {
+  readonly endpointIds: string[];
+  readonly vpcIds: string[];
+  readonly cidrs: string[];
+  readonly conditions: NetworkConditions;
+}
+
+/** What devices may do: the client id they connect with, and the topics of each action. */
+interface Permissions {
+  readonly clientIdPattern: string;
+  readonly requireAttachedThing: boolean;
+  readonly publishTopics: string[];
+  readonly subscribeTopicFilters: string[];
+  readonly receiveTopics: string[];
+}
+
+/** A prop that takes room in the policy document, and what the size error says about it. */
+interface SizePart {
+  readonly prop: string;
+  /** The room it takes (roughly: for comparison only). */
+  readonly chars: number;
+  /** The start of the problem, up to the verb: `(3 entries) make`. */
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** The room the network conditions take in the document. */
+interface NetworkSize {
+  /** Their estimated size, times the statements that carry them. */
+  readonly chars: number;
+  /** The number of VPC endpoint ids in `aws:SourceVpce`. */
+  readonly endpointIds: number;
+  /** The number of statements of the document. */
+  readonly statements: number;
+}
+
+function allTopicsOf(permissions: Permissions): string[] {
+  return [...permissions.publishTopics, ...permissions.subscribeTopicFilters, ...permissions.receiveTopics];
 }
 
 function unique(values: string[]): string[] {
@@ -673,21 +766,118 @@ function coveredBy(subnet: string, cidrs: string[]): boolean {
 }
 
 /**
- * A lower bound of the size of a resolved policy document, white space excluded: CloudFormation intrinsics count as
- * the shortest value they can take (pseudo parameters) or as nothing (anything else).
+ * The prop that takes the most room in the document (the first on a tie: topics before the network conditions). Receive
+ * topics derived from the filters count for subscribeTopicFilters: an error must not blame receiveTopics when the user
+ * never set it.
  */
-function minimumDocumentSize(resolved: unknown): number {
-  return JSON.stringify(shortestValue(resolved)).replace(/\s/g, '').length;
+function largestPart(props: VpceOnlyIotPolicyProps, permissions: Permissions, network: NetworkSize): SizePart {
+  const { publishTopics, subscribeTopicFilters, receiveTopics } = permissions;
+  const topics = (prop: string, entries: number, values: string[]): SizePart => ({
+    prop,
+    chars: values.join('').length,
+    problem: `(${entries} entries) make`,
+    fix: 'use fewer or wildcard topics, or split the permissions into several policies',
+  });
+  const receiveDerived = props.receiveTopics === undefined;
+  const parts: SizePart[] = [
+    topics('publishTopics', publishTopics.length, publishTopics),
+    topics('subscribeTopicFilters', subscribeTopicFilters.length, [...subscribeTopicFilters, ...(receiveDerived ? receiveTopics : [])]),
+    ...(receiveDerived ? [] : [topics('receiveTopics', receiveTopics.length, receiveTopics)]),
+    networkPart(props, network),
+  ];
+  return parts.reduce((a, b) => (b.chars > a.chars ? b : a));
 }
 
-function shortestValue(value: unknown): unknown {
+/** The network conditions as a `SizePart`: blames `restrictEveryAction` when it repeats them, else the endpoint prop with the most ids. */
+function networkPart(props: VpceOnlyIotPolicyProps, network: NetworkSize): SizePart {
+  const ids = `${network.endpointIds} VPC endpoint ids`;
+  if (props.restrictEveryAction) {
+    return {
+      prop: 'restrictEveryAction',
+      chars: network.chars,
+      problem: `is true: the network conditions (${ids}) repeated in ${network.statements} statements make`,
+      fix: 'set restrictEveryAction: false (the conditions on iot:Connect only), name fewer VPC endpoints, or split the permissions into several policies',
+    };
+  }
+  const counts = [
+    { prop: 'endpoints', count: (props.endpoints ?? []).flatMap((e) => e.dataEndpoints).length },
+    { prop: 'vpcEndpoints', count: props.vpcEndpoints?.length ?? 0 },
+    { prop: 'vpcEndpointIds', count: props.vpcEndpointIds?.length ?? 0 },
+  ];
+  return {
+    prop: counts.reduce((a, b) => (b.count > a.count ? b : a)).prop,
+    chars: network.chars,
+    problem: `(${ids} in all, in the aws:SourceVpce condition) make`,
+    fix: 'name only the VPC endpoints devices connect through, or split the devices over several policies',
+  };
+}
+
+/**
+ * The deployed length of the value of a `Ref` to a resource of these types: EC2 has given every new resource a long id
+ * (17 hexadecimal digits) since 2018, so an endpoint CloudFormation creates is `vpce-` and 17 digits, a VPC `vpc-` and 17.
+ */
+const DEPLOYED_REF_LENGTHS: { [cfnResourceType: string]: number } = {
+  'AWS::EC2::VPCEndpoint': 22,
+  'AWS::EC2::VPC': 21,
+};
+
+/** The shortest valid id (`vpce-` or `vpc-` and 8 hexadecimal digits, the short ids of resources created before 2018). */
+const SHORTEST_ID_LENGTH = { vpce: 13, vpc: 12 };
+
+/**
+ * The deployed length of the tokens of `values` whose length is known, keyed by their resolved form (as JSON): a `Ref`
+ * to a resource of `DEPLOYED_REF_LENGTHS` (wherever it is, even in another stack) counts as the id CloudFormation gives
+ * it, and a value with tokens counts as at least its `shortest` (a VPC endpoint id: `vpce-` and 8 digits). The longest
+ * length wins when a token occurs in several places (it has the same value everywhere).
+ */
+function tokenLengths(stack: Stack, values: Array<{ value: string; shortest: number }>): Map<string, number> {
+  const lengths = new Map<string, number>();
+  const record = (resolvable: unknown, length: number) => {
+    const key = JSON.stringify(stack.resolve(resolvable));
+    lengths.set(key, Math.max(lengths.get(key) ?? 0, length));
+  };
+  for (const { value, shortest } of values) {
+    record(value, shortest); // a literal value resolves to a string, which no intrinsic of the document matches
+    for (const token of Tokenization.reverseString(value).tokens) {
+      record(token, deployedRefLength(token) ?? 0);
+    }
+  }
+  return lengths;
+}
+
+/** The length of what a `Ref` to a resource of `DEPLOYED_REF_LENGTHS` deploys as; undefined for any other token. */
+function deployedRefLength(token: IResolvable): number | undefined {
+  if (Reference.isReference(token) && token.displayName === 'Ref' && CfnResource.isCfnResource(token.target)) {
+    return DEPLOYED_REF_LENGTHS[token.target.cfnResourceType];
+  }
+  return undefined;
+}
+
+/**
+ * A lower bound of the size of a resolved policy document once deployed, white space excluded, so that synthesis never
+ * rejects a document that could fit: the tokens of `lengths` count as (at least) their deployed length, pseudo
+ * parameters as the shortest value they can take (the shortest region, `us-east-1`), joins as their parts, and any
+ * other intrinsic as nothing (a conservative assumption: a CfnParameter or an import in a topic may be empty).
+ */
+function estimatedDocumentSize(resolved: unknown, lengths: Map<string, number>): number {
+  return JSON.stringify(shortestValue(resolved, lengths)).replace(/\s/g, '').length;
+}
+
+function shortestValue(value: unknown, lengths: Map<string, number>): unknown {
   if (Array.isArray(value)) {
-    return value.map(shortestValue);
+    return value.map((inner) => shortestValue(inner, lengths));
   }
   if (value === null || typeof value !== 'object') {
     return value;
   }
-  const entries = Object.entries(value as { [key: string]: unknown });
+  const short = shortestObject(value as { [key: string]: unknown }, lengths);
+  // A token of known length: at least that many characters (a join may be longer).
+  return typeof short === 'string' ? short.padEnd(lengths.get(JSON.stringify(value)) ?? 0, 'x') : short;
+}
+
+/** The shortest value of an intrinsic (a string), or of any other object, by its values. */
+function shortestObject(value: { [key: string]: unknown }, lengths: Map<string, number>): unknown {
+  const entries = Object.entries(value);
   if (entries.length === 1) {
     const [key, arg] = entries[0];
     if (key === 'Ref') {
@@ -695,7 +885,7 @@ function shortestValue(value: unknown): unknown {
     }
     if (key === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) {
       return (arg[1] as unknown[]).map((part) => {
-        const short = shortestValue(part);
+        const short = shortestValue(part, lengths);
         return typeof short === 'string' ? short : '';
       }).join(String(arg[0]));
     }
@@ -703,7 +893,7 @@ function shortestValue(value: unknown): unknown {
       return '';
     }
   }
-  return Object.fromEntries(entries.map(([key, inner]) => [key, shortestValue(inner)]));
+  return Object.fromEntries(entries.map(([key, inner]) => [key, shortestValue(inner, lengths)]));
 }
 
 const SHORTEST_PSEUDO_PARAMETERS: { [name: string]: string } = {

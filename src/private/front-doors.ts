@@ -56,3 +56,16 @@ export function frontDoorsOf(endpoint: IConstruct): readonly FrontDoorRecord[] {
 export function describeOwner(record: FrontDoorRecord): string {
   return `${kindOf(record.owner)} '${record.owner.node.path}'`;
 }
+
+/**
+ * The IPv4 CIDR block of a subnet, or undefined when it is unknown at synthesis: a subnet imported without it
+ * (`Vpc.fromVpcAttributes` without `...SubnetIpv4CidrBlocks`, `Subnet.fromSubnetId`), whose `ipv4CidrBlock` aws-cdk-lib
+ * throws on reading (CannotReferenceImportedSubnets). A token is returned as is.
+ */
+export function subnetCidrOf(subnet: ec2.ISubnet): string | undefined {
+  try {
+    return subnet.ipv4CidrBlock;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,4 @@
-import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -79,14 +78,17 @@ export class IotLookups extends Construct {
 
   /**
    * The addresses of an interface endpoint's network interfaces, via `ec2:DescribeNetworkInterfaces` on the
-   * endpoint's (unordered) `NetworkInterfaceIds`. Exactly one output path per network interface: never more
+   * endpoint's (unordered) network interface ids. Exactly one output path per network interface: never more
    * (the deployment would fail on a missing path), never fewer (an address would be dropped).
    *
    * @param scope where the lookup resource is created (the endpoint's construct)
-   * @param count the number of network interfaces of the endpoint (= its subnets)
+   * @param networkInterfaceIds one token per network interface of the endpoint (= its subnets), e.g. `Fn.select`s of
+   * the endpoint's `NetworkInterfaceIds` attribute, or `vpcEndpointNetworkInterfaceIds()` of an imported endpoint
+   * @param physicalId the lookup's physical id (the endpoint id)
    */
-  public networkInterfaceAddresses(scope: Construct, id: string, endpoint: ec2.InterfaceVpcEndpoint,
-    count: number, ipv6: boolean): NetworkInterfaceAddresses {
+  public networkInterfaceAddresses(scope: Construct, id: string, networkInterfaceIds: string[], physicalId: string,
+    ipv6: boolean): NetworkInterfaceAddresses {
+    const count = networkInterfaceIds.length;
     const paths: string[] = [];
     for (let i = 0; i < count; i++) {
       paths.push(`NetworkInterfaces.${i}.PrivateIpAddress`);
@@ -97,10 +99,10 @@ export class IotLookups extends Construct {
     const call: cr.AwsSdkCall = {
       service: 'EC2',
       action: 'describeNetworkInterfaces',
-      // One Fn::Select per interface (all of them, so their order does not matter): a list token inside the
-      // call's JSON would make aws-cdk-lib add a second Lambda function (CdkJsonStringify) to the stack.
-      parameters: { NetworkInterfaceIds: range(count).map((i) => Fn.select(i, endpoint.vpcEndpointNetworkInterfaceIds)) },
-      physicalResourceId: cr.PhysicalResourceId.of(endpoint.vpcEndpointId),
+      // One token per interface (all of them, so their order does not matter): a list token inside the call's JSON
+      // would make aws-cdk-lib add a second Lambda function (CdkJsonStringify) to the stack.
+      parameters: { NetworkInterfaceIds: networkInterfaceIds },
+      physicalResourceId: cr.PhysicalResourceId.of(physicalId),
       outputPaths: paths,
     };
     const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeNetworkInterfaces');
@@ -113,6 +115,28 @@ export class IotLookups extends Construct {
       }
     }
     return { ipv4, ipv6: ipv6Addresses };
+  }
+
+  /**
+   * The network interface ids of an interface endpoint created elsewhere (CloudFormation exposes them only to the
+   * stack that creates the endpoint), via `ec2:DescribeVpcEndpoints` (`VpcEndpoints.0.NetworkInterfaceIds.<i>`, in no
+   * particular order). Exactly `count` output paths: an endpoint with fewer interfaces fails the deployment (the
+   * path is missing), one with more would have interfaces left out.
+   *
+   * @param scope where the lookup resource is created (the imported endpoint's construct)
+   * @param count the number of network interfaces of the endpoint (= its subnets)
+   */
+  public vpcEndpointNetworkInterfaceIds(scope: Construct, id: string, vpcEndpointId: string, count: number): string[] {
+    const paths = range(count).map((i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`);
+    const call: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeVpcEndpoints',
+      parameters: { VpcEndpointIds: [vpcEndpointId] },
+      physicalResourceId: cr.PhysicalResourceId.of(vpcEndpointId),
+      outputPaths: paths,
+    };
+    const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeVpcEndpoints');
+    return paths.map((path) => lookup.getResponseField(path));
   }
 
   /**
@@ -129,6 +153,37 @@ export class IotLookups extends Construct {
     };
     const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeAddresses');
     return allocationIds.map((_, i) => lookup.getResponseField(`Addresses.${i}.PublicIp`));
+  }
+
+  /**
+   * The addresses of a Route 53 Resolver endpoint, via `route53resolver:ListResolverEndpointIpAddresses`
+   * (`IpAddresses.<i>.Ip`, one output path per address, in no particular order). CloudFormation exposes only the
+   * endpoint's id and address count. The permission is scoped to the endpoint's ARN.
+   *
+   * @param count the number of addresses of the endpoint (= its subnets)
+   */
+  public resolverEndpointAddresses(scope: Construct, id: string, endpointId: string, endpointArn: string, count: number): string[] {
+    const paths = range(count).map((i) => `IpAddresses.${i}.Ip`);
+    const call: cr.AwsSdkCall = {
+      service: 'Route53Resolver',
+      action: 'listResolverEndpointIpAddresses',
+      parameters: { ResolverEndpointId: endpointId, MaxResults: 100 },
+      physicalResourceId: cr.PhysicalResourceId.of(endpointId),
+      outputPaths: paths,
+    };
+    const lookup = new cr.AwsCustomResource(scope, id, {
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
+        actions: ['route53resolver:ListResolverEndpointIpAddresses'],
+        resources: [endpointArn],
+      })]),
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    this.acknowledgeSharedFunction();
+    acknowledgeWildcard(lookup); // scoped to the endpoint: only the inline policy to acknowledge
+    return paths.map((path) => lookup.getResponseField(path));
   }
 
   /**
@@ -216,13 +271,13 @@ export interface NetworkInterfaceAddresses {
   readonly ipv6: string[];
 }
 
-function acknowledgeWildcard(lookup: cr.AwsCustomResource, why: string): void {
+function acknowledgeWildcard(lookup: cr.AwsCustomResource, why?: string): void {
   const policy = lookup.node.tryFindChild('CustomResourcePolicy');
   if (policy) {
     const inline = 'AwsCustomResource grants its single read-only call as an inline policy of the shared lookup function role; '
       + 'a customer managed policy would be one more resource to version without narrowing the permission.';
     acknowledge(policy, [
-      { id: 'AwsSolutions-IAM5', reason: why, appliesTo: ['Resource::*'] },
+      ...(why ? [{ id: 'AwsSolutions-IAM5', reason: why, appliesTo: ['Resource::*'] }] : []),
       { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inline },
       { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inline },
       { id: 'PCI.DSS.321-IAMNoInlinePolicy', reason: inline },

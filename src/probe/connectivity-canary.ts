@@ -95,22 +95,23 @@ export interface IotConnectivityCanaryProps {
  */
 export class IotConnectivityCanary extends Construct implements ec2.IConnectable {
   /** The canary function. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.IFunction;
   /** The security group of the function (egress to the IoT ports and DNS only). */
-  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The function's network connections (its security group): allow the canary into your own targets with it. */
   public readonly connections: ec2.Connections;
   /** The log group of the function. */
-  public readonly logGroup: logs.LogGroup;
+  public readonly logGroup: logs.ILogGroup;
   /**
    * The schedule rule.
    * @default - none (no schedule)
    */
-  public readonly rule?: events.Rule;
+  public readonly rule?: events.IRule;
   /**
    * The alarm on failed runs.
    * @default - none (no schedule)
    */
-  public readonly alarm?: cloudwatch.Alarm;
+  public readonly alarm?: cloudwatch.IAlarm;
 
   constructor(scope: Construct, id: string, props: IotConnectivityCanaryProps) {
     super(scope, id);
@@ -186,7 +187,7 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
         schedule: props.schedule,
         targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
       });
-      this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      const alarm = new cloudwatch.Alarm(this, 'Alarm', {
         alarmDescription: `The AWS IoT private path to ${props.host} failed a probe from ${props.vpc.node.path}, or no probe `
           + `reported for ${Duration.seconds(alarmWindow.periodSeconds).toHumanString()} (the schedule's longest gap between runs is `
           + `${Duration.seconds(alarmWindow.longestGapSeconds).toHumanString()})`,
@@ -204,8 +205,9 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
         // Every period holds at least one run, so a period without data means no run reported.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
+      this.alarm = alarm;
       if (props.alarmAction) {
-        this.alarm.addAlarmAction(props.alarmAction);
+        alarm.addAlarmAction(props.alarmAction);
       } else {
         const noAction = 'No alarmAction was given: the alarm reports a failing private path in CloudWatch; pass alarmAction (e.g. an SNS topic) to be notified.';
         acknowledge(this.alarm, ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction', 'PCI.DSS.321-CloudWatchAlarmAction'].map((ruleId) => ({

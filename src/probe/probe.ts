@@ -13,9 +13,10 @@ import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { connect as mqttConnect, IClientOptions, ISubscriptionGrant, MqttClient } from 'mqtt';
 import { dnsServerAddress } from '../private/formats';
+import { ALPN_PORT, HTTPS_PORT, MQTT_PORT } from '../private/limits';
 
-/** The ports of the AWS IoT data endpoint: 8883 = MQTT, 443 = MQTT/HTTPS with ALPN, 8443 = HTTPS. */
-export const IOT_PORTS: readonly number[] = [8883, 443, 8443];
+/** The ports of the AWS IoT data endpoint in the order the probe tries them: 8883 = MQTT, 443 = MQTT/HTTPS with ALPN, 8443 = HTTPS. */
+export const IOT_PORTS: readonly number[] = [MQTT_PORT, ALPN_PORT, HTTPS_PORT];
 /** ALPN protocol that X.509 MQTT clients must offer on port 443. */
 export const MQTT_ALPN = 'x-amzn-mqtt-ca';
 /** AWS IoT Core lowers MQTT keep-alive values above this over VPC endpoints. */

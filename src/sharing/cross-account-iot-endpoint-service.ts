@@ -9,7 +9,7 @@ import { invalidProp } from '../private/errors';
 import { setFrontDoorOwner } from '../private/front-doors';
 import { namedOutput } from '../private/outputs';
 import { chinaAware } from '../private/partition';
-import { ACCOUNT_ID, ROLE_ARN } from '../private/validation';
+import { ACCOUNT_ID, checkRegionName, isOwnAccount, ROLE_ARN } from '../private/validation';
 
 /**
  * Properties of a `CrossAccountIotEndpointService`.
@@ -104,14 +104,24 @@ export interface CrossAccountIotEndpointServiceProps {
  * });
  * // the stack outputs the name as `ServiceName` (pass it to the consumers); service.serviceName holds it too
  * new CfnOutput(this, 'ConsumerServiceName', { value: service.serviceName });
+ * // the internal front door's load balancer
+ * new CfnOutput(this, 'ServiceLoadBalancerArn', { value: service.frontDoor.loadBalancer.loadBalancerArn });
  */
 export class CrossAccountIotEndpointService extends Construct {
-  /** The internal load balancer (TCP pass-through onto the endpoint interfaces). */
-  public readonly loadBalancer: StaticIpIotFrontDoor;
-  /** The endpoint service. */
-  public readonly endpointService: ec2.CfnVPCEndpointService;
   /**
-   * The service name consumers connect to, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`.
+   * The internal front door behind the service: its Network Load Balancer (`frontDoor.loadBalancer`) passes TCP
+   * through onto the endpoint interfaces.
+   */
+  public readonly frontDoor: StaticIpIotFrontDoor;
+  /**
+   * The endpoint service (aws-cdk-lib's `ec2.VpcEndpointService`; its `AWS::EC2::VPCEndpointService` is
+   * `endpointService.node.defaultChild`). The permissions are this construct's own (`allowAccount`, `allowRole`).
+   */
+  public readonly endpointService: ec2.IVpcEndpointService;
+  /**
+   * The service name consumers connect to, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. Prefer
+   * it to `endpointService.vpcEndpointServiceName`, which has the `com.amazonaws.vpce` prefix in a stack without a
+   * region (wrong in the China regions, `cn.com.amazonaws.vpce`).
    * @attribute
    */
   public readonly serviceName: string;
@@ -141,13 +151,13 @@ export class CrossAccountIotEndpointService extends Construct {
         'keep acceptanceRequired: true, or name the consumers in allowedAccounts');
     }
     for (const region of props.supportedRegions ?? []) {
-      if (!Token.isUnresolved(region) && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(region)) {
-        invalidProp(this, 'supportedRegions', `contains '${region}', which is not a region name`, 'use names like eu-west-1');
-      }
+      checkRegionName(this, 'supportedRegions', region);
     }
 
     // --- load balancer and service ---------------------------------------------------------------------
-    this.loadBalancer = new StaticIpIotFrontDoor(this, 'LoadBalancer', {
+    // The construct id stays 'LoadBalancer' (the member's name before 0.x renamed it frontDoor): it is part of the logical
+    // ids of every resource of the load balancer.
+    this.frontDoor = new StaticIpIotFrontDoor(this, 'LoadBalancer', {
       endpoint: props.endpoint,
       internetFacing: false,
       subnets: props.subnets,
@@ -157,18 +167,23 @@ export class CrossAccountIotEndpointService extends Construct {
       targetsPerTargetGroupQuota: props.targetsPerTargetGroupQuota,
     });
     // AWS IoT Core sees this load balancer's private address too: VpceOnlyIotPolicy's aws:VpcSourceIp check names the service.
-    setFrontDoorOwner(this.loadBalancer, this);
+    setFrontDoorOwner(this.frontDoor, this);
     // PrivateLink traffic arrives from the load balancer's own addresses, not the consumers': the security group's
     // inbound rules (VPC CIDR) would drop it, so they apply to traffic from inside the VPC only.
-    const cfnLoadBalancer = this.loadBalancer.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
+    const cfnLoadBalancer = this.frontDoor.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
     cfnLoadBalancer.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic = 'off';
 
-    this.endpointService = new ec2.CfnVPCEndpointService(this, 'Resource', {
-      networkLoadBalancerArns: [this.loadBalancer.loadBalancer.loadBalancerArn],
+    // The AWS::EC2::VPCEndpointService keeps the logical id it had as this construct's L1 child 'Resource': aws-cdk-lib's
+    // L2 names its L1 child after itself, and logical ids leave out path components named 'Default', so
+    // '<this>/Resource/Default/Default' gets the id of '<this>/Resource'. A new logical id would replace the service, and
+    // a replacement has a new name, which breaks every consumer's interface endpoint.
+    this.endpointService = new ec2.VpcEndpointService(new Construct(this, 'Resource'), 'Default', {
+      vpcEndpointServiceLoadBalancers: [this.frontDoor.loadBalancer],
       acceptanceRequired,
-      ...(props.supportedRegions ? { supportedRegions: props.supportedRegions } : {}),
+      allowedRegions: props.supportedRegions,
+      // no allowedPrincipals: the L2 would create its permissions once, here; this construct's own (below) are lazy
     });
-    this.serviceId = this.endpointService.ref;
+    this.serviceId = this.endpointService.vpcEndpointServiceId;
     const stack = Stack.of(this);
     const prefix = Token.isUnresolved(stack.region)
       ? chinaAware(stack, 'cn.com.amazonaws.vpce', 'com.amazonaws.vpce')
@@ -219,8 +234,7 @@ export class CrossAccountIotEndpointService extends Construct {
     if (!ACCOUNT_ID.test(account)) {
       invalidProp(this, prop, `contains '${account}', which is not an AWS account id`, 'use the 12-digit account id, e.g. 222222222222');
     }
-    const own = Stack.of(this).account;
-    if (!Token.isUnresolved(own) && account === own) {
+    if (isOwnAccount(this, account)) {
       invalidProp(this, prop, `contains ${account}, the provider's own account, which needs no endpoint service`,
         'connect VPCs of this account to the endpoints directly (routing + IotPrivateHostedZone), and list only other accounts');
     }

@@ -1,18 +1,19 @@
-import { Names, Stack, Token } from 'aws-cdk-lib';
+import { Names, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53profiles from 'aws-cdk-lib/aws-route53profiles';
 import { Construct } from 'constructs';
 import { invalidProp } from '../private/errors';
-import { ACCOUNT_ID } from '../private/validation';
+import { ACCOUNT_ID, isOwnAccount } from '../private/validation';
 
 /**
  * Properties of an `IotZoneProfile`.
  */
 export interface IotZoneProfileProps {
   /**
-   * The private hosted zones to share (e.g. `IotPrivateHostedZone.dataZone` and `credentialsZone`, and zones named
+   * The private hosted zones to share (e.g. `dataZone` and `credentialsZone` of an `IotPrivateHostedZone` or of one
+   * imported with `IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes`, and zones named
    * after AWS service hostnames such as `greengrass.<region>.amazonaws.com` that point at interface endpoints). Each
    * zone is one profile resource association (`Zone1`, `Zone2`, ... in this order: append new zones at the end, so the
    * associations of the others keep their ids).
@@ -69,7 +70,6 @@ export class IotZoneProfile extends Construct {
     if (props.zones.length === 0) {
       invalidProp(this, 'zones', 'is empty', 'pass the IoT private hosted zones (e.g. zone.dataZone)');
     }
-    const own = Stack.of(this).account;
     for (const account of accounts) {
       if (Token.isUnresolved(account)) {
         continue;
@@ -77,7 +77,7 @@ export class IotZoneProfile extends Construct {
       if (!ACCOUNT_ID.test(account)) {
         invalidProp(this, 'shareWithAccounts', `contains '${account}', which is not an AWS account id`, 'use 12-digit account ids');
       }
-      if (!Token.isUnresolved(own) && account === own) {
+      if (isOwnAccount(this, account)) {
         invalidProp(this, 'shareWithAccounts', `contains ${account}, the zones' own account`,
           'associate VPCs of this account with the zones directly (IotPrivateHostedZone vpcs), and share only with other accounts');
       }

@@ -5,18 +5,21 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from '../private/errors';
+import { REGION } from '../private/formats';
 import { IotLookups } from '../private/lookups';
-import { ACCOUNT_ID, ROLE_ARN } from '../private/validation';
+import { ACCOUNT_ID, isOwnAccount, ROLE_ARN } from '../private/validation';
 
 const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,32}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /**
  * Properties of an `IotZoneVpcAuthorization`.
  */
 export interface IotZoneVpcAuthorizationProps {
-  /** The private hosted zones (of this account) to authorize the VPC for, e.g. `IotPrivateHostedZone.dataZone`. */
+  /**
+   * The private hosted zones (of this account) to authorize the VPC for, e.g. `dataZone` and `credentialsZone` of an
+   * `IotPrivateHostedZone` or of one imported with `IotPrivateHostedZone.fromIotPrivateHostedZoneAttributes`.
+   */
   readonly zones: route53.IHostedZone[];
 
   /** The id of the other account's VPC (`vpc-...`). */
@@ -60,7 +63,7 @@ export class IotZoneVpcAuthorization extends Construct {
     }
     checkFormat(this, 'vpcId', props.vpcId, VPC_ID, 'use the id of the other account\'s VPC, e.g. vpc-0123456789abcdef0');
     checkFormat(this, 'vpcAccount', props.vpcAccount, ACCOUNT_ID, 'use the 12-digit id of the account that owns the VPC');
-    if (!Token.isUnresolved(props.vpcAccount) && !Token.isUnresolved(stack.account) && props.vpcAccount === stack.account) {
+    if (isOwnAccount(this, props.vpcAccount)) {
       invalidProp(this, 'vpcAccount', `${props.vpcAccount} is this account, which needs no authorization`,
         'associate VPCs of this account directly (IotPrivateHostedZone vpcs or addVpc)');
     }

@@ -47,8 +47,14 @@ export interface ConsumerAccountStackProps extends StackProps {
  * });
  */
 export class ConsumerAccountStack extends Stack {
-  public readonly vpc: ec2.Vpc;
+  /** The consumer VPC (`vpcCidr`; isolated subnets only, in `maxAzs` availability zones). */
+  public readonly vpc: ec2.IVpc;
+  /**
+   * The consumer side of the PrivateLink service: the interface endpoint to the IoT account's endpoint service and the
+   * private hosted zone that resolves the ATS data host to it.
+   */
   public readonly consumer: IotEndpointServiceConsumer;
+  /** The connectivity canary that resolves and connects to the data host from this VPC on a schedule. */
   public readonly canary: IotConnectivityCanary;
 
   constructor(scope: Construct, id: string, props: ConsumerAccountStackProps) {

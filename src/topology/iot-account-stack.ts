@@ -13,6 +13,7 @@ import { IotVpcEndpointAwsService } from '../endpoint/iot-vpc-endpoint-aws-servi
 import { PrivateIotDataEndpoint } from '../endpoint/private-iot-data-endpoint';
 import { IotEndpointDnsName } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
+import { GreengrassCoreIotPolicy } from '../greengrass/greengrass-core-iot-policy';
 import { VpceOnlyIotPolicy } from '../policy/vpce-only-iot-policy';
 import { invalidProp } from '../private/errors';
 import { ipv4CidrContains } from '../private/formats';
@@ -151,6 +152,14 @@ export interface IotAccountStackProps extends StackProps {
    * @default - looked up
    */
   readonly credentialsEndpointAddress?: string;
+
+  /**
+   * The AWS IoT thing names (or patterns such as `FactoryCore*`) of Greengrass v2 core devices: the stack then creates
+   * their IoT policy, token exchange role (CloudWatch Logs for the log manager) and role alias
+   * (`GreengrassCoreIotPolicy`), and the output `GreengrassNucleusConfiguration` names the role alias.
+   * @default - no Greengrass core policy; the nucleus configuration output lists the endpoints only
+   */
+  readonly greengrassCoreThingNames?: string[];
 }
 
 /**
@@ -180,9 +189,16 @@ export interface IotAccountStackProps extends StackProps {
  * });
  */
 export class IotAccountStack extends Stack {
-  public readonly gatekeeperVpc: ec2.Vpc;
+  /** The gatekeeper VPC (`gatekeeperCidr`): it holds the interface endpoints and load balancers, and no workloads. */
+  public readonly gatekeeperVpc: ec2.IVpc;
+  /** The `iot.data`, `iot.credentials` and `greengrass` interface endpoints in the gatekeeper VPC. */
   public readonly endpoint: PrivateIotDataEndpoint;
+  /**
+   * The private hosted zones of the ATS data host and the credentials host, associated with the gatekeeper VPC and
+   * `associatedVpcs` (other accounts resolve them through the Route 53 Profile or the endpoint service).
+   */
   public readonly zone: IotPrivateHostedZone;
+  /** The devices' IoT policy: connect, publish and subscribe only through this stack's endpoints. */
   public readonly policy: VpceOnlyIotPolicy;
   /** The CloudWatch Logs interface endpoint (for Greengrass core devices). */
   public readonly logsEndpoint: ec2.IInterfaceVpcEndpoint;
@@ -212,6 +228,11 @@ export class IotAccountStack extends Stack {
    * @default - none
    */
   public readonly frontDoor?: StaticIpIotFrontDoor;
+  /**
+   * The Greengrass core devices' IoT policy, token exchange role and role alias.
+   * @default - none (no greengrassCoreThingNames)
+   */
+  public readonly greengrassCorePolicy?: GreengrassCoreIotPolicy;
 
   constructor(scope: Construct, id: string, props: IotAccountStackProps) {
     super(scope, id, props);
@@ -286,7 +307,7 @@ export class IotAccountStack extends Stack {
       new CfnOutput(this, 'ZoneProfileId', { value: this.zoneProfile.profileId, description: 'Route 53 Profile id for the network account' });
     }
     if (hasConsumers) {
-      this.endpointService = new CrossAccountIotEndpointService(this, 'IotVpcEndpointAwsService', {
+      this.endpointService = new CrossAccountIotEndpointService(this, 'IotEndpointService', {
         endpoint: this.endpoint,
         subnets: endpointSubnets,
         allowedAccounts: props.consumerAccounts,
@@ -318,6 +339,13 @@ export class IotAccountStack extends Stack {
         internetFacing,
       } : undefined,
     });
+    if (props.greengrassCoreThingNames) {
+      this.greengrassCorePolicy = new GreengrassCoreIotPolicy(this, 'GreengrassCorePolicy', {
+        thingNames: props.greengrassCoreThingNames,
+        endpoints: [this.endpoint],
+        cloudWatchLogs: true,
+      });
+    }
     this.addOutputs();
   }
 
@@ -437,7 +465,7 @@ export class IotAccountStack extends Stack {
       description: 'aws.greengrass.Nucleus configuration for core devices in the gatekeeper VPC, in the device VPC (Transit Gateway; names from '
         + 'the Route 53 Profile or associatedVpcs) and on premises (VPN / Direct Connect; forward the IoT hostnames and greengrass, logs and '
         + 's3.<region>.amazonaws.com to the network account\'s Resolver inbound endpoint)',
-      value: this.toJsonString({
+      value: this.greengrassCorePolicy ? this.greengrassCorePolicy.nucleusConfiguration(this.endpoint) : this.toJsonString({
         greengrassDataPlaneEndpoint: 'iotdata',
         iotDataEndpoint: this.endpoint.dataEndpointAddress(),
         iotCredEndpoint: this.endpoint.credentialsEndpointAddress(),

@@ -9,8 +9,9 @@ import { acknowledgeTopologyVpc, attachToTransitGateway } from './network';
 import { invalidProp } from '../private/errors';
 import { ipv4CidrContains, isIpv4CidrBlock } from '../private/formats';
 import { acknowledgeGuard } from '../private/nag';
-import { checkAccountId, checkCidrsDisjoint, checkIpv4Cidrs, checkStackRegion } from '../private/validation';
+import { checkAccountId, checkCidrsDisjoint, checkIpv4Cidrs, checkStackRegion, isOwnAccount } from '../private/validation';
 import { IotConnectivityCanary } from '../probe/connectivity-canary';
+import { IotResolverInboundEndpoint } from '../resolver/iot-resolver-inbound-endpoint';
 import { IotZoneProfileAssociation } from '../sharing/iot-zone-profile';
 
 // Public through this module (src/topology/index.ts re-exports it with `export *`); the checks stay internal.
@@ -94,6 +95,14 @@ export interface NetworkAccountStackProps extends StackProps {
   readonly canaryHost?: string;
 
   /**
+   * The IoT account's hostnames (its IotDataEndpoint and IotCredentialsEndpoint outputs), which on-premises DNS
+   * forwards to the Resolver inbound endpoint; they appear in the `ResolverForwarders` output next to
+   * `greengrass`, `logs` and `s3.<region>.amazonaws.com`, which are always forwarded.
+   * @default - none yet (the output then lists the AWS service names only; add the IoT hostnames once the IoT account is deployed)
+   */
+  readonly iotHostnames?: string[];
+
+  /**
    * A Site-to-Site VPN attachment to the Transit Gateway.
    * @default - none
    */
@@ -127,10 +136,25 @@ export interface NetworkAccountStackProps extends StackProps {
  * });
  */
 export class NetworkAccountStack extends Stack {
-  public readonly deviceVpc: ec2.Vpc;
+  /** The device VPC (`deviceCidr`), attached to the Transit Gateway. */
+  public readonly deviceVpc: ec2.IVpc;
+  /**
+   * The Transit Gateway, shared with the IoT account through AWS RAM (an L1: aws-cdk-lib has no Transit Gateway L2).
+   * Its id is the stack output `TransitGatewayId`.
+   */
   public readonly transitGateway: ec2.CfnTransitGateway;
+  /**
+   * The Route 53 Resolver inbound endpoint on-premises DNS servers forward the IoT hostnames to (an L1: aws-cdk-lib
+   * has no Resolver endpoint L2). Its id is the stack output `ResolverInboundEndpointId`.
+   */
   public readonly resolverEndpoint: route53resolver.CfnResolverEndpoint;
-  public readonly resolverSecurityGroup: ec2.SecurityGroup;
+  /**
+   * The Resolver inbound endpoint as a construct: its addresses, the names forwarded to it and the conditional
+   * forwarders on-premises DNS needs (`forwarderConfiguration()`).
+   */
+  public readonly resolver: IotResolverInboundEndpoint;
+  /** The security group of the Resolver inbound endpoint: DNS (TCP and UDP 53) from the on-premises CIDRs only. */
+  public readonly resolverSecurityGroup: ec2.ISecurityGroup;
   /**
    * The connectivity canary in the device VPC.
    * @default - none (no canaryHost)
@@ -162,7 +186,7 @@ export class NetworkAccountStack extends Stack {
       }
     }
     // One account may play both roles (a sandbox, the integ test): then there is nothing to share.
-    const sameAccount = !Token.isUnresolved(props.iotAccount) && !Token.isUnresolved(this.account) && props.iotAccount === this.account;
+    const sameAccount = isOwnAccount(this, props.iotAccount);
     if (!sameAccount) { // the Transit Gateway is shared with it
       checkAccountId(this, 'iotAccount', props.iotAccount);
     }
@@ -210,16 +234,18 @@ export class NetworkAccountStack extends Stack {
       description: 'Route 53 Resolver inbound endpoint: DNS from the device VPC and on-premises resolvers',
       allowAllOutbound: false,
     });
-    for (const cidr of [props.deviceCidr, ...onPremises]) {
-      this.resolverSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.udp(53), 'DNS');
-      this.resolverSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(53), 'DNS over TCP');
-    }
-    this.resolverEndpoint = new route53resolver.CfnResolverEndpoint(this, 'ResolverInbound', {
-      direction: 'INBOUND',
-      securityGroupIds: [this.resolverSecurityGroup.securityGroupId],
-      ipAddresses: this.deviceVpc.selectSubnets({ subnetGroupName: 'devices', onePerAz: true }).subnets
-        .map((subnet) => ({ subnetId: subnet.subnetId })),
+    this.resolver = new IotResolverInboundEndpoint(this, 'ResolverInbound', {
+      vpc: this.deviceVpc,
+      allowedCidrs: [props.deviceCidr, ...onPremises],
+      subnets: { subnetGroupName: 'devices', onePerAz: true },
+      securityGroup: this.resolverSecurityGroup,
+      forwardedDomains: props.iotHostnames,
     });
+    ['greengrass', 'logs', 's3'].forEach((service) => this.resolver.forwardAwsService(service));
+    this.resolverEndpoint = this.resolver.resource;
+    // The logical id of releases before IotResolverInboundEndpoint existed: a new id would replace the endpoint, and
+    // with it the addresses every on-premises forwarder points at.
+    this.resolverEndpoint.overrideLogicalId('ResolverInbound');
 
     if (props.vpn) {
       const customerGateway = new ec2.CfnCustomerGateway(this, 'CustomerGateway', {
@@ -258,8 +284,8 @@ export class NetworkAccountStack extends Stack {
     new CfnOutput(this, 'TransitGatewayId', { value: this.transitGateway.ref, description: 'Pass to the IoT account (transitGatewayId)' });
     new CfnOutput(this, 'ResolverInboundEndpointId', {
       value: this.resolverEndpoint.attrResolverEndpointId,
-      description: 'Forward the AWS IoT hostnames and greengrass, logs and s3.<region>.amazonaws.com here from on-premises DNS (to its IP '
-        + 'addresses: aws route53resolver list-resolver-endpoint-ip-addresses --resolver-endpoint-id <this id>)',
+      description: 'The Resolver inbound endpoint on-premises DNS forwards the AWS IoT hostnames and greengrass, logs and s3.<region>.amazonaws.com to '
+        + '(the names and addresses: output ResolverForwarders)',
     });
   }
 }

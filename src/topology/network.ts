@@ -173,7 +173,7 @@ export function attachToTransitGateway(scope: Construct, id: string, vpc: ec2.IV
  * A VPC of the reference topology with flow logs to CloudWatch Logs, with the cdk-nag findings on what aws-cdk-lib
  * creates for it acknowledged (reasons specific to this topology).
  */
-export function acknowledgeTopologyVpc(vpc: ec2.Vpc): void {
+export function acknowledgeTopologyVpc(vpc: ec2.IVpc): void {
   const defaultSg = 'No resource of the reference topology uses the default security group (every endpoint, load balancer, '
     + 'resolver and function has its own); closing it would need one more custom resource function per stack.';
   acknowledge(vpc, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({ id: `${pack}-VPCDefaultSecurityGroupClosed`, reason: defaultSg })));
@@ -200,7 +200,7 @@ export function acknowledgeTopologyVpc(vpc: ec2.Vpc): void {
 }
 
 /** Acknowledges the findings on public subnets that hold only an internet-facing load balancer with Elastic IPs. */
-export function acknowledgeLoadBalancerSubnets(vpc: ec2.Vpc, subnetGroupName: string): void {
+export function acknowledgeLoadBalancerSubnets(vpc: ec2.IVpc, subnetGroupName: string): void {
   for (const subnet of vpc.selectSubnets({ subnetGroupName }).subnets) {
     acknowledge(subnet, ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((pack) => ({
       id: `${pack}-VPCNoUnrestrictedRouteToIGW`,

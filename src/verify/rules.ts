@@ -6,6 +6,7 @@
  */
 import type { AclEntry, Route, SgRule } from './network';
 import { ipv4CidrContains, ipv4CidrsOverlap } from '../private/formats';
+import { IOT_ENDPOINT_PORTS } from '../private/limits';
 
 /** A rule of the model: id (quoted in verdicts), what it says, and the page it follows. */
 export interface ModelRule {
@@ -118,7 +119,7 @@ export function sgAdmits(rules: SgRule[], groups: string[], peer: string | undef
 
 /** IOT_PORTS: the ports the AWS service behind an endpoint answers on. */
 export function servicePorts(serviceName: string): number[] {
-  if (/\.iot\.data$/.test(serviceName)) return [443, 8443, 8883];
+  if (/\.iot\.data$/.test(serviceName)) return [...IOT_ENDPOINT_PORTS];
   return [443];
 }
 

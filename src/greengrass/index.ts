@@ -1,0 +1,3 @@
+export * from './greengrass-core-endpoints';
+export * from './greengrass-core-iot-policy';
+export * from './nucleus-configuration';

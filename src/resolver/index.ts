@@ -1,0 +1,1 @@
+export * from './iot-resolver-inbound-endpoint';
