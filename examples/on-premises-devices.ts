@@ -20,6 +20,7 @@
 import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { acknowledgeControl } from './private-data-path';
 import {
   DnsForwarderSyntax, IotFlowSource, IotPrivateHostedZone, IotReachability, IotResolverInboundEndpoint, IotVpcEndpointAwsService,
   PrivateIotDataEndpoint, VpceOnlyIotPolicy,
@@ -86,6 +87,8 @@ export function factoryConnectedVpc(scope: Construct, routerIp: string): ec2.Vpc
     subnetConfiguration: [{ name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
   });
+  acknowledgeControl(vpc.node.findChild('all').node.findChild('LogGroup'), 'cloudwatch_log_group_encrypted_check',
+    'Flow logs hold connection metadata (addresses, ports, bytes), no payload; CloudWatch Logs encrypts them with a service key.');
   const tgw = new ec2.CfnTransitGateway(scope, 'TransitGateway', { autoAcceptSharedAttachments: 'disable', dnsSupport: 'enable' });
   const attachment = new ec2.CfnTransitGatewayAttachment(scope, 'VpcAttachment', {
     transitGatewayId: tgw.ref,

@@ -99,7 +99,7 @@ export function buildExampleApp(options: { outdir?: string; context?: Record<str
  * Acknowledges an AWS Control Tower proactive control (a Guard rule) on a resource of your own, with the reason, in
  * the metadata format the library's template checks read (`Metadata.guard.SuppressedRules` and `Reasons`).
  */
-function acknowledgeControl(scope: Construct, rule: string, reason: string): void {
+export function acknowledgeControl(scope: Construct, rule: string, reason: string): void {
   const resource = scope.node.defaultChild as CfnResource;
   const existing = resource.getMetadata('guard') as { SuppressedRules?: string[]; Reasons?: Record<string, string> } | undefined;
   resource.addMetadata('guard', {

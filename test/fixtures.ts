@@ -41,6 +41,13 @@ export const DEFAULT_SERVICE_ZONE_SUFFIXES: Readonly<Record<string, readonly str
   'iot.data': ['a', 'c'],
   'iot.credentials': ['a', 'b', 'c'],
   'greengrass': ['a', 'b', 'c'],
+  // the services GreengrassCoreEndpoints adds, offered in every zone of the fixture region
+  's3': ['a', 'b', 'c'],
+  'logs': ['a', 'b', 'c'],
+  'ecr.api': ['a', 'b', 'c'],
+  'ecr.dkr': ['a', 'b', 'c'],
+  'secretsmanager': ['a', 'b', 'c'],
+  'sts': ['a', 'b', 'c'],
 };
 
 /** Options of `concreteApp` / `lookupContext`. */

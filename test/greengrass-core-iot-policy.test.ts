@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { concreteApp, envAgnosticStack, formatNagFindings, nagFindings, TEST_ACCOUNT, testStack, testVpc, thrown } from './fixtures';
+import { concreteApp, envAgnosticStack, formatNagFindings, LINT_SKIP_CONTEXT, nagFindings, TEST_ACCOUNT, testStack, testVpc, thrown } from './fixtures';
 import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src/endpoint';
 import { GreengrassCoreIotPolicy, GreengrassCoreIotPolicyProps } from '../src/greengrass';
 import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../src/private/nag';
@@ -58,8 +58,11 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-function setup(region = 'eu-west-1', endpointProps: Partial<PrivateIotDataEndpointProps> = {}) {
-  const app = concreteApp({ region });
+/** Why a test's template is left out of the Control Tower and cfn-lint checks: its S3 buckets and KMS key are test fixtures. */
+const FIXTURE_BUCKETS = 'test fixture buckets and keys (artifact buckets are the user\'s; the policy and role are linted in the other tests)';
+
+function setup(region = 'eu-west-1', endpointProps: Partial<PrivateIotDataEndpointProps> = {}, lintSkip?: string) {
+  const app = concreteApp({ region }, lintSkip ? { context: { [LINT_SKIP_CONTEXT]: lintSkip } } : {});
   const stack = testStack(app, 'TestStack', { env: { region } });
   const vpc = testVpc(stack);
   const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
@@ -342,7 +345,7 @@ describe('props', () => {
   });
 
   test('artifactBuckets and artifactBucketArns: s3:GetObject on the objects, s3:GetBucketLocation on the buckets, kms:Decrypt on the key', () => {
-    const { stack, endpoint } = setup();
+    const { stack, endpoint } = setup('eu-west-1', {}, FIXTURE_BUCKETS);
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const bucket = new s3.Bucket(stack, 'Artifacts', { encryptionKey: key, enforceSSL: true });
     const core = policy(stack, endpoint, { artifactBuckets: [bucket], artifactBucketArns: ['arn:aws:s3:::shared-artifacts'] });
@@ -384,7 +387,7 @@ describe('props', () => {
   });
 
   test('addToTokenExchangeRolePolicy adds to the role; grantPrincipal works with grants', () => {
-    const { stack, endpoint } = setup();
+    const { stack, endpoint } = setup('eu-west-1', {}, FIXTURE_BUCKETS);
     const core = policy(stack, endpoint);
     const result = core.addToTokenExchangeRolePolicy(new iam.PolicyStatement({
       actions: ['secretsmanager:GetSecretValue'], resources: [`arn:aws:secretsmanager:eu-west-1:${TEST_ACCOUNT}:secret:factory-*`],
@@ -600,7 +603,7 @@ describe('cdk-nag', () => {
   });
 
   test('artifact buckets, logs and client devices: every finding acknowledged with a reason', () => {
-    const { app, stack, endpoint } = setup();
+    const { app, stack, endpoint } = setup('eu-west-1', {}, FIXTURE_BUCKETS);
     const bucket = new s3.Bucket(stack, 'Artifacts', { enforceSSL: true });
     const core = policy(stack, endpoint, {
       artifactBuckets: [bucket], artifactBucketArns: ['arn:aws:s3:::shared-artifacts'], cloudWatchLogs: true, clientDevices: true,
