@@ -17,6 +17,7 @@ const CORE: Record<string, string[]> = {
   'src/private/validation.ts': ['test/validation.test.ts', 'test/formats.test.ts'],
   'src/dns/iot-private-hosted-zone.ts': ['test/iot-private-hosted-zone.test.ts'],
   'src/policy/vpce-only-iot-policy.ts': ['test/vpce-only-iot-policy.test.ts'],
+  'src/private/policy-network.ts': ['test/vpce-only-iot-policy.test.ts', 'test/greengrass-core-iot-policy.test.ts'],
   'src/endpoint/private-iot-data-endpoint.ts': ['test/private-iot-data-endpoint.test.ts'],
   'src/endpoint/iot-vpc-endpoint-aws-service.ts': ['test/private-iot-data-endpoint.test.ts', 'test/cross-account-sharing.test.ts'],
 };

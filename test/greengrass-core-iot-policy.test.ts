@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { concreteApp, envAgnosticStack, formatNagFindings, LINT_SKIP_CONTEXT, nagFindings, TEST_ACCOUNT, testStack, testVpc, thrown } from './fixtures';
 import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, PrivateIotDataEndpointProps } from '../src/endpoint';
+import { StaticIpIotFrontDoor } from '../src/front-door';
 import { GreengrassCoreIotPolicy, GreengrassCoreIotPolicyProps } from '../src/greengrass';
 import { ACKNOWLEDGED_RULES_METADATA_KEY } from '../src/private/nag';
 
@@ -256,6 +257,49 @@ describe('props', () => {
     expect(statements.slice(1).every((s) => s.Condition === undefined)).toBe(true);
   });
 
+  test('vpcEndpoints and sourceVpcs, the network options shared with VpceOnlyIotPolicy: ids after endpoints\', the VPC in aws:SourceVpc', () => {
+    const { stack, vpc, endpoint } = setup();
+    const other = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Other', { vpcEndpointId: 'vpce-0aaaabbbbccccdddd', port: 8883 });
+    policy(stack, endpoint, { vpcEndpoints: [other, endpoint.dataEndpoints[0]], sourceVpcs: [vpc], sourceVpcIds: ['vpc-0123456789abcdef0'] });
+    const connect = statementsOf(stack).find((s) => list(s.Action).includes('iot:Connect'))!;
+    expect(connect.Condition!.StringEquals['aws:SourceVpce']).toEqual([
+      ...endpoint.dataEndpoints.map((e) => stack.resolve(e.vpcEndpointId)), 'vpce-0aaaabbbbccccdddd',
+    ]);
+    expect(connect.Condition!.StringEquals['aws:SourceVpc']).toEqual([stack.resolve(vpc.vpcId), 'vpc-0123456789abcdef0']);
+  });
+
+  test('an endpoint named only through vpcEndpoints may configure the nucleus', () => {
+    const { stack, vpc, endpoint } = setup();
+    const core = policy(stack, undefined, { vpcEndpoints: endpoint.dataEndpoints });
+    expect(JSON.stringify(stack.resolve(core.nucleusConfiguration(endpoint)))).toContain(DATA_HOST);
+    const elsewhere = new PrivateIotDataEndpoint(stack, 'Elsewhere', {
+      vpc,
+      dataEndpointAddress: DATA_HOST,
+      credentialsEndpointAddress: CREDENTIALS_HOST,
+      services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
+    });
+    expect(() => core.nucleusConfiguration(elsewhere))
+      .toThrow(/is not one of the endpoints the policy lets core devices connect through \(endpoints, vpcEndpoints, vpcEndpointIds\)/);
+  });
+
+  test('an endpoint outside the source VPCs, and a front door whose subnets sourceIpCidrs miss, fail at synthesis', () => {
+    const stack = testStack(concreteApp(), 'Outside');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', { vpcId: 'vpc-0a1b2c3d4e5f67890', availabilityZones: ['eu-west-1a'] });
+    const imported = PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes(stack, 'Endpoint', {
+      vpc,
+      availabilityZones: ['eu-west-1a'],
+      dataEndpoints: [ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Data', { vpcEndpointId: 'vpce-0aaaabbbbccccdddd', port: 8883 })],
+    });
+    policy(stack, undefined, { endpoints: [imported], sourceVpcIds: ['vpc-0123456789abcdef0'] });
+    expect(() => Template.fromStack(stack)).toThrow(new RegExp('\\[Outside/CoreDevices\\] CdkPrivateIotError: GreengrassCoreIotPolicy '
+      + '\'Outside/CoreDevices\': endpoints contains Outside/Endpoint, whose VPC vpc-0a1b2c3d4e5f67890 is not in sourceVpcs/sourceVpcIds'));
+
+    const behindFrontDoor = setup();
+    new StaticIpIotFrontDoor(behindFrontDoor.stack, 'FrontDoor', { endpoint: behindFrontDoor.endpoint, internetFacing: false, deletionProtection: false });
+    policy(behindFrontDoor.stack, behindFrontDoor.endpoint, { sourceIpCidrs: ['192.168.0.0/16'] });
+    expect(() => Template.fromStack(behindFrontDoor.stack)).toThrow(/GreengrassCoreIotPolicy 'TestStack\/CoreDevices': sourceIpCidrs \[192\.168\.0\.0\/16\] do not cover .*load balancer subnets of StaticIpIotFrontDoor 'TestStack\/FrontDoor'/);
+  });
+
   test.each([
     ['telemetry', { telemetry: false }, ['greengrass/health/json', 'greengrassv2/health/json'], ['jobs/*', 'shadow/*']],
     ['jobs', { jobs: false }, ['jobs/*'], ['greengrass/health/json', 'shadow/*']],
@@ -403,7 +447,7 @@ describe('props', () => {
 
 describe('errors', () => {
   const cases: Array<[string, Partial<GreengrassCoreIotPolicyProps>, RegExp]> = [
-    ['no endpoints', { endpoints: [], vpcEndpointIds: [] }, /endpoints is empty and so is vpcEndpointIds/],
+    ['no endpoints', { endpoints: [], vpcEndpointIds: [] }, /endpoints is empty and so are vpcEndpoints and vpcEndpointIds: the policy would let core devices connect through no VPC endpoint/],
     ['malformed endpoint id', { vpcEndpointIds: ['vpce-XYZ'] }, /vpcEndpointIds contains 'vpce-XYZ', which is not a VPC endpoint id/],
     ['malformed VPC id', { sourceVpcIds: ['vpc-1'] }, /sourceVpcIds contains 'vpc-1', which is not a VPC id/],
     ['malformed CIDR', { sourceIpCidrs: ['10.0.0.0/33'] }, /sourceIpCidrs contains '10.0.0.0\/33'/],

@@ -217,6 +217,95 @@ const CREDENTIALS_HOST_HOW = '`aws iot describe-endpoint --endpoint-type iot:Cre
 const ENDPOINT_QUOTA_FIX = 'split the fleet across VPCs (a PrivateIotDataEndpoint each), or have AWS raise the quota and set interfaceEndpointQuota to the new value';
 
 /**
+ * What a created and an imported `PrivateIotDataEndpoint` share: the endpoint addresses given or looked up at
+ * deployment, and the network interface addresses of each endpoint, looked up once per endpoint. Not exported: jsii
+ * copies its members into the exported class.
+ */
+abstract class PrivateIotDataEndpointBase extends Construct implements IPrivateIotDataEndpoint {
+  public abstract readonly vpc: ec2.IVpc;
+  public abstract readonly connections: ec2.Connections;
+  public abstract readonly dataEndpoints: ec2.IInterfaceVpcEndpoint[];
+  public abstract readonly credentialsEndpoint?: ec2.IInterfaceVpcEndpoint;
+  public abstract readonly greengrassEndpoint?: ec2.IInterfaceVpcEndpoint;
+  public abstract readonly availabilityZones: string[];
+  public abstract readonly networkInterfacesPerEndpoint: number;
+  public abstract readonly dualStack: boolean;
+  public abstract readonly dataServiceName?: string;
+
+  /**
+   * The addresses given as props or attributes (else looked up).
+   * @internal
+   */
+  protected abstract readonly _givenDataEndpointAddress?: string;
+  /** @internal */
+  protected abstract readonly _givenCredentialsEndpointAddress?: string;
+  /**
+   * How to give the endpoints IPv6 addresses (the fix of the dual-stack error).
+   * @internal
+   */
+  protected abstract readonly _dualStackFix: string;
+  private readonly addresses = new Map<ec2.IInterfaceVpcEndpoint, NetworkInterfaceAddresses>();
+
+  /**
+   * The account's ATS data endpoint: the address given, or (created by the first call) a deployment-time
+   * `iot:DescribeEndpoint` lookup, so a stack that never needs the hostname gets no lookup.
+   */
+  public dataEndpointAddress(): string {
+    return this._givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.DATA.describeEndpointType!);
+  }
+
+  /**
+   * The account's credential provider endpoint (only when there is an `iot.credentials` endpoint): the address given,
+   * or (created by the first call) a deployment-time `iot:DescribeEndpoint` lookup.
+   */
+  public credentialsEndpointAddress(): string | undefined {
+    if (!this.credentialsEndpoint) {
+      return undefined;
+    }
+    return this._givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.CREDENTIALS.describeEndpointType!);
+  }
+
+  public dataEndpointIps(): string[] {
+    return this.dataEndpoints.flatMap((e) => this.privateIpAddresses(e));
+  }
+
+  /**
+   * The private IPv4 addresses of the `iot.credentials` endpoint (an empty list when there is none).
+   */
+  public credentialsEndpointIps(): string[] {
+    return this.credentialsEndpoint ? this.privateIpAddresses(this.credentialsEndpoint) : [];
+  }
+
+  public privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
+    return this.addressesOf(endpoint).ipv4;
+  }
+
+  public ipv6Addresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
+    if (!this.dualStack) {
+      return invalidProp(this, 'dualStack', 'is false, so the endpoints have no IPv6 addresses', this._dualStackFix);
+    }
+    return this.addressesOf(endpoint).ipv6;
+  }
+
+  public abstract dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[];
+
+  /**
+   * Creates the deployment-time lookup of one endpoint's network interface addresses (throws for a foreign endpoint).
+   * @internal
+   */
+  protected abstract _lookUpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses;
+
+  private addressesOf(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
+    let found = this.addresses.get(endpoint);
+    if (!found) {
+      found = this._lookUpAddresses(endpoint);
+      this.addresses.set(endpoint, found);
+    }
+    return found;
+  }
+}
+
+/**
  * Interface VPC endpoints that connect devices in (or routed to) a VPC to AWS IoT Core without the public internet.
  *
  * Creates `ceil(expectedDevices / 100,000)` `iot.data` endpoints (private DNS off: pair with `IotPrivateHostedZone`),
@@ -233,7 +322,7 @@ const ENDPOINT_QUOTA_FIX = 'split the fleet across VPCs (a PrivateIotDataEndpoin
  *   services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }],
  * });
  */
-export class PrivateIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
+export class PrivateIotDataEndpoint extends PrivateIotDataEndpointBase {
   /**
    * Imports AWS IoT interface endpoints created elsewhere (another stack or app, or by hand), so that
    * `IotPrivateHostedZone`, `VpceOnlyIotPolicy` and the other constructs can use them.
@@ -266,9 +355,12 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
   /** The subnets that hold the endpoints' network interfaces. */
   public readonly subnets: ec2.ISubnet[];
 
-  private readonly givenDataEndpointAddress?: string;
-  private readonly givenCredentialsEndpointAddress?: string;
-  private readonly addresses = new Map<ec2.IInterfaceVpcEndpoint, NetworkInterfaceAddresses>();
+  /** @internal */
+  protected readonly _givenDataEndpointAddress?: string;
+  /** @internal */
+  protected readonly _givenCredentialsEndpointAddress?: string;
+  /** @internal */
+  protected readonly _dualStackFix = 'set dualStack: true to give them IPv6 addresses';
   /** The endpoints this construct created, with their construct ids. */
   private readonly own = new Map<ec2.IInterfaceVpcEndpoint, { id: string; endpoint: ec2.InterfaceVpcEndpoint }>();
 
@@ -335,8 +427,8 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     const greengrassOptions = services.find((s) => s.service === IotVpcEndpointAwsService.GREENGRASS);
     this.greengrassEndpoint = greengrassOptions && this.createEndpoint('GreengrassEndpoint', greengrassOptions);
 
-    this.givenDataEndpointAddress = props.dataEndpointAddress;
-    this.givenCredentialsEndpointAddress = props.credentialsEndpointAddress;
+    this._givenDataEndpointAddress = props.dataEndpointAddress;
+    this._givenCredentialsEndpointAddress = props.credentialsEndpointAddress;
     // Other interface endpoints in the same VPC (e.g. CloudWatch Logs for Greengrass) count against the same quota.
     this.node.addValidation({
       validate: () => {
@@ -351,47 +443,6 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     });
   }
 
-  /**
-   * The account's ATS data endpoint: the `dataEndpointAddress` prop, or (created by the first call) a deployment-time
-   * `iot:DescribeEndpoint` lookup, so a stack that never needs the hostname gets no lookup.
-   */
-  public dataEndpointAddress(): string {
-    return this.givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.DATA.describeEndpointType!);
-  }
-
-  /**
-   * The account's credential provider endpoint (only when the `iot.credentials` endpoint was requested): the
-   * `credentialsEndpointAddress` prop, or (created by the first call) a deployment-time `iot:DescribeEndpoint` lookup.
-   */
-  public credentialsEndpointAddress(): string | undefined {
-    if (!this.credentialsEndpoint) {
-      return undefined;
-    }
-    return this.givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.CREDENTIALS.describeEndpointType!);
-  }
-
-  public dataEndpointIps(): string[] {
-    return this.dataEndpoints.flatMap((e) => this.privateIpAddresses(e));
-  }
-
-  /**
-   * The private IPv4 addresses of the `iot.credentials` endpoint (an empty list when there is none).
-   */
-  public credentialsEndpointIps(): string[] {
-    return this.credentialsEndpoint ? this.privateIpAddresses(this.credentialsEndpoint) : [];
-  }
-
-  public privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
-    return this.addressesOf(endpoint).ipv4;
-  }
-
-  public ipv6Addresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
-    if (!this.dualStack) {
-      return invalidProp(this, 'dualStack', 'is false, so the endpoints have no IPv6 addresses', 'set dualStack: true to give them IPv6 addresses');
-    }
-    return this.addressesOf(endpoint).ipv6;
-  }
-
   public dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[] {
     const own = this.ownEndpoint(endpoint).endpoint;
     // DnsEntries holds the regional name and one zonal name per subnet, in no guaranteed order; every one of
@@ -404,15 +455,11 @@ export class PrivateIotDataEndpoint extends Construct implements IPrivateIotData
     return names;
   }
 
-  private addressesOf(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
+  /** @internal */
+  protected _lookUpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
     const { id, endpoint: own } = this.ownEndpoint(endpoint);
-    let found = this.addresses.get(endpoint);
-    if (!found) {
-      const interfaceIds = range(this.networkInterfacesPerEndpoint).map((i) => Fn.select(i, own.vpcEndpointNetworkInterfaceIds));
-      found = IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, interfaceIds, own.vpcEndpointId, this.dualStack);
-      this.addresses.set(endpoint, found);
-    }
-    return found;
+    const interfaceIds = range(this.networkInterfacesPerEndpoint).map((i) => Fn.select(i, own.vpcEndpointNetworkInterfaceIds));
+    return IotLookups.of(this).networkInterfaceAddresses(this, `${id}Addresses`, interfaceIds, own.vpcEndpointId, this.dualStack);
   }
 
   private ownEndpoint(endpoint: ec2.IInterfaceVpcEndpoint): { id: string; endpoint: ec2.InterfaceVpcEndpoint } {
@@ -752,7 +799,7 @@ function range(n: number): number[] {
 }
 
 /** AWS IoT interface endpoints created elsewhere (`PrivateIotDataEndpoint.fromPrivateIotDataEndpointAttributes`). */
-class ImportedPrivateIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
+class ImportedPrivateIotDataEndpoint extends PrivateIotDataEndpointBase {
   public readonly vpc: ec2.IVpc;
   public readonly connections: ec2.Connections;
   public readonly dataEndpoints: ec2.IInterfaceVpcEndpoint[];
@@ -763,9 +810,12 @@ class ImportedPrivateIotDataEndpoint extends Construct implements IPrivateIotDat
   public readonly dualStack: boolean;
   public readonly dataServiceName?: string;
 
-  private readonly givenDataEndpointAddress?: string;
-  private readonly givenCredentialsEndpointAddress?: string;
-  private readonly addresses = new Map<ec2.IInterfaceVpcEndpoint, NetworkInterfaceAddresses>();
+  /** @internal */
+  protected readonly _givenDataEndpointAddress?: string;
+  /** @internal */
+  protected readonly _givenCredentialsEndpointAddress?: string;
+  /** @internal */
+  protected readonly _dualStackFix = 'set dualStack: true in the attributes if the endpoints are dual-stack';
   /** The endpoints, with the ids of their lookups. */
   private readonly ids = new Map<ec2.IInterfaceVpcEndpoint, string>();
 
@@ -802,8 +852,8 @@ class ImportedPrivateIotDataEndpoint extends Construct implements IPrivateIotDat
     this.networkInterfacesPerEndpoint = attrs.availabilityZones.length;
     this.dualStack = attrs.dualStack ?? false;
     this.dataServiceName = attrs.dataServiceName;
-    this.givenDataEndpointAddress = attrs.dataEndpointAddress;
-    this.givenCredentialsEndpointAddress = attrs.credentialsEndpointAddress;
+    this._givenDataEndpointAddress = attrs.dataEndpointAddress;
+    this._givenCredentialsEndpointAddress = attrs.credentialsEndpointAddress;
     const securityGroups = attrs.securityGroups
       ?? [...new Set(endpoints.flatMap((endpoint) => endpoint?.connections.securityGroups ?? []))];
     this.connections = new ec2.Connections({ securityGroups, defaultPort: ec2.Port.tcp(8883) });
@@ -816,37 +866,6 @@ class ImportedPrivateIotDataEndpoint extends Construct implements IPrivateIotDat
     }
   }
 
-  public dataEndpointAddress(): string {
-    return this.givenDataEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.DATA.describeEndpointType!);
-  }
-
-  public credentialsEndpointAddress(): string | undefined {
-    if (!this.credentialsEndpoint) {
-      return undefined;
-    }
-    return this.givenCredentialsEndpointAddress ?? IotLookups.of(this).endpointAddress(IotVpcEndpointAwsService.CREDENTIALS.describeEndpointType!);
-  }
-
-  public dataEndpointIps(): string[] {
-    return this.dataEndpoints.flatMap((e) => this.privateIpAddresses(e));
-  }
-
-  public credentialsEndpointIps(): string[] {
-    return this.credentialsEndpoint ? this.privateIpAddresses(this.credentialsEndpoint) : [];
-  }
-
-  public privateIpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
-    return this.addressesOf(endpoint).ipv4;
-  }
-
-  public ipv6Addresses(endpoint: ec2.IInterfaceVpcEndpoint): string[] {
-    if (!this.dualStack) {
-      return invalidProp(this, 'dualStack', 'is false, so the endpoints have no IPv6 addresses',
-        'set dualStack: true in the attributes if the endpoints are dual-stack');
-    }
-    return this.addressesOf(endpoint).ipv6;
-  }
-
   public dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[] {
     this.idOf(endpoint);
     return invalidProp(this, 'endpoint', `'${endpoint.node.path}' is imported, and CloudFormation gives the DNS names of an endpoint only to the `
@@ -854,16 +873,12 @@ class ImportedPrivateIotDataEndpoint extends Construct implements IPrivateIotDat
     'use IotRecordStyle.WEIGHTED_IPS (the default, which looks the addresses up at deployment), or create the zone in the stack that creates the endpoint');
   }
 
-  private addressesOf(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
+  /** @internal */
+  protected _lookUpAddresses(endpoint: ec2.IInterfaceVpcEndpoint): NetworkInterfaceAddresses {
     const id = this.idOf(endpoint);
-    let found = this.addresses.get(endpoint);
-    if (!found) {
-      const lookups = IotLookups.of(this);
-      const interfaceIds = lookups.vpcEndpointNetworkInterfaceIds(this, `${id}NetworkInterfaceIds`, endpoint.vpcEndpointId, this.networkInterfacesPerEndpoint);
-      found = lookups.networkInterfaceAddresses(this, `${id}Addresses`, interfaceIds, endpoint.vpcEndpointId, this.dualStack);
-      this.addresses.set(endpoint, found);
-    }
-    return found;
+    const lookups = IotLookups.of(this);
+    const interfaceIds = lookups.vpcEndpointNetworkInterfaceIds(this, `${id}NetworkInterfaceIds`, endpoint.vpcEndpointId, this.networkInterfacesPerEndpoint);
+    return lookups.networkInterfaceAddresses(this, `${id}Addresses`, interfaceIds, endpoint.vpcEndpointId, this.dualStack);
   }
 
   private idOf(endpoint: ec2.IInterfaceVpcEndpoint): string {

@@ -6,10 +6,10 @@ import { Construct, IConstruct } from 'constructs';
 import { NucleusConfigurationOptions } from './nucleus-configuration';
 import { nucleusSettings, NucleusSettings, nucleusSettingsYaml } from './nucleus-settings';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
-import { IIotPolicy } from '../policy';
+import { IIotPolicy, IotPolicyNetworkOptions } from '../policy';
 import { invalidProp } from '../private/errors';
-import { isCidrBlock } from '../private/formats';
 import { acknowledge } from '../private/nag';
+import { addPolicyNetworkChecks, PolicyNetwork, policyNetworkOf, unique } from '../private/policy-network';
 
 /** AWS IoT Core quota: maximum size of a policy document, white space excluded. */
 const MAX_POLICY_DOCUMENT_CHARS = 2048;
@@ -47,9 +47,10 @@ const SHADOW_ACTIONS = ['iot:GetThingShadow', 'iot:UpdateThingShadow', 'iot:Dele
 /**
  * Properties of a `GreengrassCoreIotPolicy`.
  *
- * Allowed VPC endpoints are the union of `endpoints` and `vpcEndpointIds`: at least one is required.
+ * Allowed VPC endpoints are the union of `endpoints`, `vpcEndpoints` and `vpcEndpointIds` (`IotPolicyNetworkOptions`): at
+ * least one is required.
  */
-export interface GreengrassCoreIotPolicyProps {
+export interface GreengrassCoreIotPolicyProps extends IotPolicyNetworkOptions {
   /**
    * The names of the core devices' AWS IoT things, or name patterns with the policy wildcard `*` (e.g.
    * `MyGreengrassCore*` for `MyGreengrassCore1`, `MyGreengrassCore2`, ...).
@@ -60,34 +61,6 @@ export interface GreengrassCoreIotPolicyProps {
    * policies (AWS IoT Greengrass V2 Developer Guide, "Device authentication and authorization for AWS IoT Greengrass").
    */
   readonly thingNames: string[];
-
-  /**
-   * Private IoT data endpoints whose `iot.data` interface endpoints (`dataEndpoints`) core devices may connect through
-   * (condition `aws:SourceVpce` on `iot:Connect`).
-   * @default - none (give `vpcEndpointIds`)
-   */
-  readonly endpoints?: IPrivateIotDataEndpoint[];
-
-  /**
-   * More ids of `iot.data` interface VPC endpoints core devices may connect through, e.g. an endpoint in another
-   * account (`vpce-` followed by 8 or 17 lowercase hexadecimal digits).
-   * @default - none (give `endpoints`)
-   */
-  readonly vpcEndpointIds?: string[];
-
-  /**
-   * Ids of the VPCs the connections must come from (condition `aws:SourceVpc` on `iot:Connect`, next to
-   * `aws:SourceVpce`).
-   * @default - no `aws:SourceVpc` condition
-   */
-  readonly sourceVpcIds?: string[];
-
-  /**
-   * IPv4 or IPv6 CIDR blocks the core device's address, as the VPC endpoint sees it, must be in (condition
-   * `aws:VpcSourceIp` on `iot:Connect`). Behind a load balancer the endpoint sees the load balancer's address.
-   * @default - no `aws:VpcSourceIp` condition
-   */
-  readonly sourceIpCidrs?: string[];
 
   /**
    * Allow publishing and receiving the system health telemetry topics
@@ -282,10 +255,11 @@ export class GreengrassCoreIotPolicy extends Resource implements IIotPolicy, iam
     this.roleAliasName = props.roleAliasName
       ?? Names.uniqueResourceName(this, { maxLength: 128, allowedSpecialCharacters: '_-' });
     this.checkDocumentSize(props, input);
-    this.vpcEndpointIds = input.endpointIds;
+    this.vpcEndpointIds = input.network.endpointIds;
     this.thingNamePatterns = input.thingPatterns;
     this.credentialDurationSeconds = input.credentialSeconds;
     this.endpoints = props.endpoints ?? [];
+    addPolicyNetworkChecks(this, props, input.network);
 
     this.role = new iam.Role(this, 'TokenExchangeRole', {
       assumedBy: new iam.ServicePrincipal(CREDENTIALS_PROVIDER),
@@ -307,7 +281,7 @@ export class GreengrassCoreIotPolicy extends Resource implements IIotPolicy, iam
     const deployedArn = (service: string, resource: string) => stack.formatArn({
       service, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
-    this.document = new iam.PolicyDocument({ statements: this.statementsOf(props, input, deployedArn, input.endpointIds), minimize: false });
+    this.document = new iam.PolicyDocument({ statements: this.statementsOf(props, input, deployedArn, input.network.endpointIds), minimize: false });
     this.resource = new iot.CfnPolicy(this, 'Resource', {
       policyName: this.physicalName,
       policyDocument: this.document,
@@ -402,7 +376,7 @@ export class GreengrassCoreIotPolicy extends Resource implements IIotPolicy, iam
     // An id that is an import, a parameter or another intrinsic than a `Ref` to an endpoint may be this endpoint's id.
     const anyUnknown = this.vpcEndpointIds.some((id) => Token.isUnresolved(id) && !('Ref' in (stack.resolve(id) as object)));
     if (!anyUnknown && !endpoint.dataEndpoints.some((d) => allowed.has(key(d.vpcEndpointId)))) {
-      invalidProp(this, 'endpoint', `'${endpoint.node.path}' is not one of the endpoints the policy lets core devices connect through (endpoints, vpcEndpointIds)`,
+      invalidProp(this, 'endpoint', `'${endpoint.node.path}' is not one of the endpoints the policy lets core devices connect through (endpoints, vpcEndpoints, vpcEndpointIds)`,
         'add it to endpoints, or configure the nucleus for one of those endpoints');
     }
   }
@@ -487,9 +461,9 @@ export class GreengrassCoreIotPolicy extends Resource implements IIotPolicy, iam
       conditions: {
         StringEquals: {
           'aws:SourceVpce': endpointIds,
-          ...(input.vpcIds.length > 0 ? { 'aws:SourceVpc': input.vpcIds } : {}),
+          ...(input.network.vpcIds.length > 0 ? { 'aws:SourceVpc': input.network.vpcIds } : {}),
         },
-        ...(input.cidrs.length > 0 ? { IpAddress: { 'aws:VpcSourceIp': input.cidrs } } : {}),
+        ...(input.network.cidrs.length > 0 ? { IpAddress: { 'aws:VpcSourceIp': input.network.cidrs } } : {}),
       },
     }));
     const messageTopics = [
@@ -546,7 +520,7 @@ export class GreengrassCoreIotPolicy extends Resource implements IIotPolicy, iam
     const known = (value: string, shortest: string) => (Token.isUnresolved(value) ? shortest : value);
     const prefix = `arn:${known(stack.partition, 'aws')}:SERVICE:${known(stack.region, 'us-east-1')}:${known(stack.account, '000000000000')}:`;
     const literalArn: ArnOf = (service, resource) => `${prefix.replace('SERVICE', service)}${resource}`;
-    const literalIds = input.endpointIds.map((id) => (Token.isUnresolved(id) ? 'v'.repeat(DEPLOYED_VPCE_ID_LENGTH) : id));
+    const literalIds = input.network.endpointIds.map((id) => (Token.isUnresolved(id) ? 'v'.repeat(DEPLOYED_VPCE_ID_LENGTH) : id));
     const measure = (statements: iam.PolicyStatement[]) =>
       JSON.stringify(withoutIntrinsics(stack.resolve(new iam.PolicyDocument({ statements, minimize: false }).toJSON()))).replace(/\s/g, '').length;
 
@@ -573,9 +547,7 @@ type ArnOf = (service: string, resource: string) => string;
 
 /** The props, validated and normalised. */
 interface ValidatedInput {
-  readonly endpointIds: string[];
-  readonly vpcIds: string[];
-  readonly cidrs: string[];
+  readonly network: PolicyNetwork;
   readonly thingPatterns: string[];
   readonly clientThingPatterns: string[];
   readonly telemetry: boolean;
@@ -590,14 +562,7 @@ function validateProps(scope: IConstruct, props: GreengrassCoreIotPolicyProps): 
   if (props.policyName !== undefined && !Token.isUnresolved(props.policyName) && !POLICY_NAME.test(props.policyName)) {
     invalidProp(scope, 'policyName', `'${props.policyName}' is not a valid AWS IoT policy name`, 'use 1-128 letters, digits and _+=,.@-');
   }
-  const endpointIds = endpointIdsOf(scope, props);
-  const vpcIds = unique((props.sourceVpcIds ?? []).map((id) => checkId(scope, 'sourceVpcIds', id, 'vpc')));
-  const cidrs = unique(props.sourceIpCidrs ?? []);
-  for (const cidr of cidrs) {
-    if (!Token.isUnresolved(cidr) && !isCidrBlock(cidr)) {
-      invalidProp(scope, 'sourceIpCidrs', `contains '${cidr}', which is not an IPv4 or IPv6 CIDR block`, 'use an address and a prefix length, e.g. 10.0.0.0/16');
-    }
-  }
+  const network = policyNetworkOf(scope, props, 'core devices');
   const thingPatterns = thingPatternsOf(scope, 'thingNames', props.thingNames);
   if (props.clientDeviceThingNames !== undefined && !props.clientDevices) {
     invalidProp(scope, 'clientDeviceThingNames', 'is given but clientDevices is not true, so the core devices serve no client devices',
@@ -627,9 +592,7 @@ function validateProps(scope: IConstruct, props: GreengrassCoreIotPolicyProps): 
     invalidProp(scope, 'artifactObjectKeyPatterns', 'is empty or contains an empty key or one that starts with "/"', 'give object keys or patterns such as artifacts/*');
   }
   return {
-    endpointIds,
-    vpcIds,
-    cidrs,
+    network,
     thingPatterns,
     clientThingPatterns,
     credentialSeconds,
@@ -639,23 +602,6 @@ function validateProps(scope: IConstruct, props: GreengrassCoreIotPolicyProps): 
     jobs: props.jobs ?? true,
     shadows: props.shadows ?? true,
   };
-}
-
-function endpointIdsOf(scope: IConstruct, props: GreengrassCoreIotPolicyProps): string[] {
-  const ids: string[] = [];
-  for (const endpoint of props.endpoints ?? []) {
-    if (endpoint.dataServiceName !== undefined) {
-      invalidProp(scope, 'endpoints', `includes '${endpoint.node.path}', a consumer endpoint of a provider's endpoint service: AWS IoT Core sees the `
-        + 'provider\'s gatekeeper endpoint ids, never this one\'s', 'name the gatekeeper PrivateIotDataEndpoint (or its endpoint ids in vpcEndpointIds) instead');
-    }
-    ids.push(...endpoint.dataEndpoints.map((e) => checkId(scope, 'endpoints', e.vpcEndpointId, 'vpce')));
-  }
-  ids.push(...(props.vpcEndpointIds ?? []).map((id) => checkId(scope, 'vpcEndpointIds', id, 'vpce')));
-  if (ids.length === 0) {
-    invalidProp(scope, 'endpoints', 'is empty and so is vpcEndpointIds: core devices could connect through no VPC endpoint',
-      'pass the PrivateIotDataEndpoint the core devices use in endpoints, or iot.data endpoint ids in vpcEndpointIds');
-  }
-  return unique(ids);
 }
 
 function thingPatternsOf(scope: IConstruct, prop: string, names: string[], exact = false): string[] {
@@ -708,19 +654,6 @@ function checkRoleAliasName(scope: IConstruct, name: string | undefined): void {
   if (!ROLE_ALIAS_NAME.test(name)) {
     invalidProp(scope, 'roleAliasName', `'${name}' contains characters a role alias name cannot have`, 'use only letters, digits and _=,@-');
   }
-}
-
-/** Throws unless a literal id is `<prefix>-` followed by 8 or 17 lowercase hexadecimal digits; returns the id. */
-function checkId(scope: IConstruct, prop: string, id: string, prefix: 'vpce' | 'vpc'): string {
-  if (!Token.isUnresolved(id) && !new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(id)) {
-    invalidProp(scope, prop, `contains '${id}', which is not a ${prefix === 'vpce' ? 'VPC endpoint' : 'VPC'} id (${prefix}- and 8 or 17 lowercase hex digits)`,
-      `use the id as EC2 shows it, e.g. ${prefix}-0123456789abcdef0`);
-  }
-  return id;
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }
 
 /** A resolved value with every CloudFormation intrinsic replaced by an empty string (its shortest deployed value). */

@@ -1,1 +1,2 @@
 export * from './vpce-only-iot-policy';
+export * from './iot-policy-network';

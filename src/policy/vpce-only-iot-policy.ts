@@ -1,12 +1,10 @@
 import { Annotations, ArnFormat, CfnResource, IResolvable, IResource, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
-import { IPrivateIotDataEndpoint } from '../endpoint/types';
-import { CdkPrivateIotError, invalidProp } from '../private/errors';
-import { ipv4Range, isCidrBlock, isIpv4CidrBlock } from '../private/formats';
-import { describeOwner, FrontDoorRecord, frontDoorsOf } from '../private/front-doors';
+import { IotPolicyNetworkOptions } from './iot-policy-network';
+import { invalidProp } from '../private/errors';
+import { addPolicyNetworkChecks, PolicyNetwork, policyNetworkOf, unique } from '../private/policy-network';
 
 /** The thing policy variable that holds the name of the thing attached to the connecting principal. */
 const THING_NAME = '${iot:Connection.Thing.ThingName}';
@@ -49,54 +47,10 @@ export interface IIotPolicy extends IResource {
 /**
  * Properties of a `VpceOnlyIotPolicy`.
  *
- * Allowed endpoints are the union of `endpoints`, `vpcEndpoints` and `vpcEndpointIds`: at least one is required.
+ * Allowed endpoints are the union of `endpoints`, `vpcEndpoints` and `vpcEndpointIds` (`IotPolicyNetworkOptions`): at
+ * least one is required.
  */
-export interface VpceOnlyIotPolicyProps {
-  /**
-   * Private IoT data endpoints whose `iot.data` interface endpoints (`dataEndpoints`) devices may connect through.
-   * @default - none (give `vpcEndpoints` or `vpcEndpointIds`)
-   */
-  readonly endpoints?: IPrivateIotDataEndpoint[];
-
-  /**
-   * More `iot.data` interface VPC endpoints devices may connect through.
-   * @default - none
-   */
-  readonly vpcEndpoints?: ec2.IInterfaceVpcEndpoint[];
-
-  /**
-   * More ids of `iot.data` interface VPC endpoints devices may connect through, e.g. an endpoint in another account
-   * (`vpce-` followed by 8 or 17 lowercase hexadecimal digits).
-   * @default - none
-   */
-  readonly vpcEndpointIds?: string[];
-
-  /**
-   * VPCs the requests must come from (condition `aws:SourceVpc`, in addition to `aws:SourceVpce`).
-   * Every endpoint of `endpoints` must be in one of them.
-   * @default - no `aws:SourceVpc` condition
-   */
-  readonly sourceVpcs?: ec2.IVpc[];
-
-  /**
-   * Ids of VPCs the requests must come from (`vpc-` followed by 8 or 17 lowercase hexadecimal digits), added to `sourceVpcs`.
-   * @default - no `aws:SourceVpc` condition
-   */
-  readonly sourceVpcIds?: string[];
-
-  /**
-   * IPv4 or IPv6 CIDR blocks the device's address, as seen by the VPC endpoint, must be in
-   * (condition `aws:VpcSourceIp` with the `IpAddress` operator), e.g. `10.20.0.0/16`.
-   *
-   * Behind a load balancer the endpoint sees the load balancer's private address, not the device's: when a
-   * `StaticIpIotFrontDoor` or `CrossAccountIotEndpointService` of the app fronts one of the policy's endpoints
-   * (`endpoints` or `vpcEndpoints`, whichever is created first), synthesis fails unless these CIDRs cover its load
-   * balancer's subnets. Subnets whose CIDR is unknown at synthesis (imported without one, or a token) cannot be
-   * checked: a warning says so.
-   * @default - no `aws:VpcSourceIp` condition
-   */
-  readonly sourceIpCidrs?: string[];
-
+export interface VpceOnlyIotPolicyProps extends IotPolicyNetworkOptions {
   /**
    * The client ids devices may connect with (the part after `client/` in the resource ARN). Policy variables
    * such as `${iot:Connection.Thing.ThingName}` are allowed, MQTT wildcards (`#`, `+`) are not, and the policy
@@ -257,7 +211,7 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
     if (props.policyName !== undefined) {
       validatePolicyName(this, props.policyName);
     }
-    const network = this.networkOf(props);
+    const network = policyNetworkOf(this, props, 'devices');
     this.vpcEndpointIds = network.endpointIds;
     const permissions = this.permissionsOf(props);
     this.document = this.documentOf(props, network, permissions);
@@ -276,53 +230,6 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
 
     this.addWarnings(props, permissions);
     this.addSynthesisChecks(props, network, permissions);
-  }
-
-  /** The VPC endpoint ids, VPC ids and CIDRs of the props, validated and deduplicated, and the conditions they make. */
-  private networkOf(props: VpceOnlyIotPolicyProps): Network {
-    const endpointIds = unique(this.endpointIdsOf(props));
-    if (endpointIds.length === 0) {
-      invalidProp(this, 'endpoints',
-        'is empty and so are vpcEndpoints and vpcEndpointIds: the policy would let devices connect through no VPC endpoint',
-        'pass at least one iot.data endpoint in endpoints, vpcEndpoints or vpcEndpointIds');
-    }
-
-    const vpcIds = unique([
-      ...(props.sourceVpcs ?? []).map((vpc) => checkId(this, 'sourceVpcs', vpc.vpcId, 'vpc')),
-      ...(props.sourceVpcIds ?? []).map((vpcId) => checkId(this, 'sourceVpcIds', vpcId, 'vpc')),
-    ]);
-    const cidrs = unique((props.sourceIpCidrs ?? []).map((cidr) => checkCidr(this, cidr)));
-
-    const conditions: NetworkConditions = {
-      StringEquals: {
-        'aws:SourceVpce': endpointIds,
-        ...(vpcIds.length > 0 ? { 'aws:SourceVpc': vpcIds } : {}),
-      },
-      ...(cidrs.length > 0 ? { IpAddress: { 'aws:VpcSourceIp': cidrs } } : {}),
-    };
-    return { endpointIds, vpcIds, cidrs, conditions };
-  }
-
-  /** The VPC endpoint ids of `endpoints`, `vpcEndpoints` and `vpcEndpointIds`, in that order, validated. */
-  private endpointIdsOf(props: VpceOnlyIotPolicyProps): string[] {
-    const endpointIds: string[] = [];
-    for (const endpoint of props.endpoints ?? []) {
-      if (endpoint.dataServiceName !== undefined) {
-        invalidProp(this, 'endpoints', `includes '${endpoint.node.path}', a consumer endpoint of a provider's endpoint service, whose id AWS IoT Core never `
-          + 'sees (consumer traffic enters AWS IoT Core through the provider\'s gatekeeper endpoints)',
-        'name the gatekeeper PrivateIotDataEndpoint of the IoT account (the one behind CrossAccountIotEndpointService) instead');
-      }
-      for (const dataEndpoint of endpoint.dataEndpoints) {
-        endpointIds.push(checkId(this, 'endpoints', dataEndpoint.vpcEndpointId, 'vpce'));
-      }
-    }
-    for (const endpoint of props.vpcEndpoints ?? []) {
-      endpointIds.push(checkId(this, 'vpcEndpoints', endpoint.vpcEndpointId, 'vpce'));
-    }
-    for (const endpointId of props.vpcEndpointIds ?? []) {
-      endpointIds.push(checkId(this, 'vpcEndpointIds', endpointId, 'vpce'));
-    }
-    return endpointIds;
   }
 
   /** The client id and the topics of each action, validated and deduplicated. */
@@ -356,7 +263,7 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
   }
 
   /** The policy document: `iot:Connect` under the network conditions, then publish, subscribe and receive (when they have topics). */
-  private documentOf(props: VpceOnlyIotPolicyProps, network: Network, permissions: Permissions): iam.PolicyDocument {
+  private documentOf(props: VpceOnlyIotPolicyProps, network: PolicyNetwork, permissions: Permissions): iam.PolicyDocument {
     const stack = Stack.of(this);
     const arn = (resource: string, name: string) => stack.formatArn({
       service: 'iot',
@@ -434,23 +341,21 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
    * The checks that need the whole app (thrown as our error, like every other check): the document size, the
    * endpoints' VPCs, and the load balancers in front of the endpoints (front doors may be created after the policy).
    */
-  private addSynthesisChecks(props: VpceOnlyIotPolicyProps, network: Network, permissions: Permissions): void {
+  private addSynthesisChecks(props: VpceOnlyIotPolicyProps, network: PolicyNetwork, permissions: Permissions): void {
     this.node.addValidation({
       validate: () => {
         this.checkDocumentSize(props, network, permissions);
-        checkEndpointVpcs(this, props.endpoints ?? [], network.vpcIds);
         return [];
       },
     });
-    const covered: IConstruct[] = [...(props.endpoints ?? []).flatMap((e) => e.dataEndpoints), ...(props.vpcEndpoints ?? [])];
-    this.node.addValidation({ validate: () => checkFrontDoorSources(this, covered, network.cidrs) });
+    addPolicyNetworkChecks(this, props, network);
   }
 
   /**
    * Throws when the document, once deployed, is sure to be over the 2,048 characters AWS IoT Core accepts (see
    * `estimatedDocumentSize`), naming the prop that takes the most room: it is the first one to shorten.
    */
-  private checkDocumentSize(props: VpceOnlyIotPolicyProps, network: Network, permissions: Permissions): void {
+  private checkDocumentSize(props: VpceOnlyIotPolicyProps, network: PolicyNetwork, permissions: Permissions): void {
     const stack = Stack.of(this);
     const lengths = tokenLengths(stack, [
       ...network.endpointIds.map((value) => ({ value, shortest: SHORTEST_ID_LENGTH.vpce })),
@@ -499,17 +404,6 @@ interface TopicRules {
   readonly allowAll: boolean;
 }
 
-/** Condition operator to condition key to values. */
-type NetworkConditions = { [operator: string]: { [key: string]: string[] } };
-
-/** The network restrictions of a policy: validated, deduplicated values, and the conditions they make. */
-interface Network {
-  readonly endpointIds: string[];
-  readonly vpcIds: string[];
-  readonly cidrs: string[];
-  readonly conditions: NetworkConditions;
-}
-
 /** What devices may do: the client id they connect with, and the topics of each action. */
 interface Permissions {
   readonly clientIdPattern: string;
@@ -541,35 +435,6 @@ interface NetworkSize {
 
 function allTopicsOf(permissions: Permissions): string[] {
   return [...permissions.publishTopics, ...permissions.subscribeTopicFilters, ...permissions.receiveTopics];
-}
-
-function unique(values: string[]): string[] {
-  return Array.from(new Set(values));
-}
-
-/** Throws unless a literal id is `<prefix>-` followed by 8 or 17 lowercase hex digits; returns the id. */
-function checkId(scope: IConstruct, prop: string, id: string, prefix: 'vpce' | 'vpc'): string {
-  if (Token.isUnresolved(id)) {
-    return id;
-  }
-  if (!new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`).test(id)) {
-    const what = prefix === 'vpce' ? 'a VPC endpoint id' : 'a VPC id';
-    const example = prefix === 'vpce' ? 'vpce-0123456789abcdef0' : 'vpc-0123456789abcdef0';
-    invalidProp(scope, prop, `contains '${id}', which is not ${what} (${prefix}- followed by 8 or 17 lowercase hex digits)`,
-      `use the id exactly as EC2 reports it, e.g. ${example}`);
-  }
-  return id;
-}
-
-function checkCidr(scope: IConstruct, cidr: string): string {
-  if (Token.isUnresolved(cidr)) {
-    return cidr;
-  }
-  if (!isCidrBlock(cidr)) {
-    invalidProp(scope, 'sourceIpCidrs', `contains '${cidr}', which is not an IPv4 or IPv6 CIDR block`,
-      'use an address and a prefix length, e.g. 10.0.0.0/16 or 2001:db8::/56');
-  }
-  return cidr;
 }
 
 function validatePolicyName(scope: IConstruct, name: string): void {
@@ -680,89 +545,6 @@ function topicsOfFilter(filter: string): string[] {
     topics.unshift(filter.slice(0, -2).replace(/\+/g, '*'));
   }
   return topics;
-}
-
-/** Errors for endpoints of `endpoints` whose (literal) VPC is not among the (all literal) `aws:SourceVpc` values. */
-function checkEndpointVpcs(scope: IConstruct, endpoints: IPrivateIotDataEndpoint[], vpcIds: string[]): void {
-  if (vpcIds.length === 0 || vpcIds.some((id) => Token.isUnresolved(id))) {
-    return;
-  }
-  const outside = endpoints.find((endpoint) => !Token.isUnresolved(endpoint.vpc.vpcId) && !vpcIds.includes(endpoint.vpc.vpcId));
-  if (outside) {
-    invalidProp(scope, 'endpoints', `contains ${outside.node.path}, whose VPC ${outside.vpc.vpcId} is not in sourceVpcs/sourceVpcIds `
-      + `(${vpcIds.join(', ')}), so no device could use it`, `add ${outside.vpc.vpcId} to sourceVpcIds or drop the aws:SourceVpc condition`);
-  }
-}
-
-/**
- * Messages for load balancers in front of `endpoints` whose subnets `sourceIpCidrs` do not cover: AWS IoT Core sees
- * the load balancer's private address as `aws:VpcSourceIp` (client IP preservation is off towards interface endpoint
- * ENIs). Unknown subnet CIDRs get a warning; tokens in `cidrs` skip the check (with the same warning).
- */
-function checkFrontDoorSources(policy: VpceOnlyIotPolicy, endpoints: IConstruct[], cidrs: string[]): string[] {
-  if (cidrs.length === 0) {
-    return [];
-  }
-  const records = [...new Set(endpoints.flatMap((e) => frontDoorsOf(e)))].filter((r) => !r.pendingLookup);
-  const messages: string[] = [];
-  const unchecked: string[] = [];
-  for (const record of records) {
-    const subnetCidrs = subnetCidrsOf(record);
-    if (subnetCidrs === undefined || cidrs.some((c) => Token.isUnresolved(c))) {
-      unchecked.push(describeOwner(record));
-      continue;
-    }
-    const ipv4 = cidrs.filter(isIpv4CidrBlock);
-    const uncovered = subnetCidrs.filter((subnet) => !coveredBy(subnet, ipv4));
-    if (uncovered.length > 0) {
-      const problem = `[${cidrs.join(', ')}] do not cover ${uncovered.join(', ')}, load balancer subnets of ${describeOwner(record)} `
-        + `(subnets ${subnetCidrs.join(', ')}), which fronts endpoints of this policy: behind the load balancer AWS IoT Core sees its private `
-        + 'address as aws:VpcSourceIp, not the device\'s, so every device that connects through it would be denied';
-      const fix = `add ${uncovered.join(', ')} to sourceIpCidrs (next to the CIDRs of devices that reach the endpoints directly), or drop sourceIpCidrs`;
-      messages.push(new CdkPrivateIotError(policy, 'sourceIpCidrs', `sourceIpCidrs ${problem}; ${fix}`).message);
-    }
-  }
-  if (unchecked.length > 0) {
-    Annotations.of(policy).addWarningV2('cdk-private-iot:frontDoorSourceIpUnchecked',
-      `sourceIpCidrs could not be checked against the load balancer subnets of ${unchecked.join(', ')} (a subnet CIDR or a sourceIpCidrs entry is `
-      + 'unknown at synthesis): AWS IoT Core sees the load balancer\'s private address as aws:VpcSourceIp, so sourceIpCidrs must include the CIDRs '
-      + 'of its subnets, or devices connecting through it are denied.');
-  }
-  return messages;
-}
-
-/** The IPv4 CIDRs of a load balancer's subnets, or undefined when one is unknown at synthesis. */
-function subnetCidrsOf(record: FrontDoorRecord): string[] | undefined {
-  const cidrs: string[] = [];
-  for (const subnet of record.subnets) {
-    let cidr: string;
-    try {
-      cidr = subnet.ipv4CidrBlock;
-    } catch {
-      return undefined; // an imported subnet without a CIDR: aws-cdk-lib throws on reading it
-    }
-    if (cidr === undefined || Token.isUnresolved(cidr) || !isIpv4CidrBlock(cidr)) {
-      return undefined;
-    }
-    cidrs.push(cidr);
-  }
-  return cidrs;
-}
-
-/** Whether the IPv4 CIDRs of `cidrs`, together, contain every address of `subnet`. */
-function coveredBy(subnet: string, cidrs: string[]): boolean {
-  const target = ipv4Range(subnet);
-  let next = target.first;
-  for (const range of cidrs.map(ipv4Range).sort((a, b) => a.first - b.first)) {
-    if (range.first > next) {
-      break;
-    }
-    next = Math.max(next, range.last + 1);
-    if (next > target.last) {
-      return true;
-    }
-  }
-  return next > target.last;
 }
 
 /**
