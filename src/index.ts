@@ -8,3 +8,4 @@ export * from './resolver';
 export * from './probe';
 export * from './topology';
 export * from './verify';
+export * from './cost';

@@ -66,14 +66,15 @@ function packageOf(specifier: string): string {
 }
 
 /**
- * Sources the CLI may run: src/probe/ and the verifier (src/verify/, the `verify` subcommand) except their CDK-side
- * modules, and the dependency-free src/private/formats.ts and src/private/limits.ts.
+ * Sources the CLI may run: src/probe/, the verifier (src/verify/, the `verify` subcommand) and the cost estimate
+ * (src/cost/, the `cost` subcommand) except their CDK-side or jsii-facing modules, and the dependency-free
+ * src/private/formats.ts and src/private/limits.ts.
  */
 const CDK_SIDE_PROBE_SOURCES = ['src/probe/connectivity-canary.ts', 'src/probe/canary-function.ts', 'src/probe/index.ts',
-  'src/verify/reachability.ts', 'src/verify/index.ts'];
+  'src/verify/reachability.ts', 'src/verify/index.ts', 'src/cost/index.ts'];
 const DEPENDENCY_FREE_PRIVATE_SOURCES = ['src/private/formats.ts', 'src/private/limits.ts'];
 const isProbeRuntimeSource = (p: string) => DEPENDENCY_FREE_PRIVATE_SOURCES.includes(p)
-  || ((p.startsWith('src/probe/') || p.startsWith('src/verify/')) && !CDK_SIDE_PROBE_SOURCES.includes(p));
+  || ((p.startsWith('src/probe/') || p.startsWith('src/verify/') || p.startsWith('src/cost/')) && !CDK_SIDE_PROBE_SOURCES.includes(p));
 
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier.split('/')[0]);
 

@@ -8,11 +8,13 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatReport, ProbeJsonError, ProbeJsonOutput } from './format';
 import { liveClientIdWarning, pemProblem, PROBE_SCHEMA_VERSION, ProbeConfigError, ProbeOptions, runProbe } from './probe';
+import { costMain } from '../cost/cli';
 import { ipAndPort } from '../private/formats';
 import { verifyMain } from '../verify/cli';
 
 const USAGE = `Usage: cdk-private-iot probe --host <iot hostname> [options]
        cdk-private-iot verify [cdk.out] [options]   (reachability from the synthesized templates: verify --help)
+       cdk-private-iot cost [cdk.out] [options]     (monthly cost estimate from the synthesized templates: cost --help)
 
 Checks, in order: DNS (private answers; each --dns server on its own), TCP per port and per answered address (A and
 AAAA), TLS per port and address (SNI = host, certificate chain and hostname, ALPN x-amzn-mqtt-ca on 443), and with
@@ -82,6 +84,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   if (argv[0] === 'verify') {
     return verifyMain(argv.slice(1), out, err);
+  }
+  if (argv[0] === 'cost') {
+    return costMain(argv.slice(1), out, err);
   }
   const args = argv[0] === 'probe' ? argv.slice(1) : argv;
   const json = args.includes('--json');
