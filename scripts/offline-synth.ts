@@ -23,9 +23,11 @@ export interface OfflineSynthesis {
 /**
  * @param build builds the app into `outdir` with the given context
  * @param defaultOutdir used when the script got no outdir argument
+ * @param outdirArgument the outdir the user gave, if any
  */
-export function synthOffline(build: (outdir: string, context: Record<string, unknown>) => App, defaultOutdir: string): OfflineSynthesis {
-  const outdir = path.resolve(process.argv[2] ?? path.join(root, defaultOutdir));
+export function synthOffline(build: (outdir: string, context: Record<string, unknown>) => App, defaultOutdir: string,
+  outdirArgument: string | undefined): OfflineSynthesis {
+  const outdir = path.resolve(outdirArgument ?? path.join(root, defaultOutdir));
   const context = JSON.parse(fs.readFileSync(path.join(root, 'cdk.context.json'), 'utf-8')) as Record<string, unknown>;
   fs.rmSync(outdir, { recursive: true, force: true });
   const started = Date.now();

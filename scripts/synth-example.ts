@@ -9,6 +9,6 @@ import { synthOffline } from './offline-synth';
 import { formatSummary, summarizeAssembly } from './summarize-assembly';
 import { buildExampleApp } from '../examples/private-data-path';
 
-const { outdir, elapsedMs: elapsed } = synthOffline((out, context) => buildExampleApp({ outdir: out, context }), 'cdk.out.example');
+const { outdir, elapsedMs: elapsed } = synthOffline((out, context) => buildExampleApp({ outdir: out, context }), 'cdk.out.example', process.argv[2]);
 process.stdout.write(formatSummary(summarizeAssembly(outdir)) + '\n');
 process.stdout.write(`Synthesized in ${elapsed} ms into ${path.relative(process.cwd(), outdir) || '.'}\n`);

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { estimateAssemblyDirectory, pricesWith } from './estimate';
 import { formatCostFull } from './format';
 import { PRICE_KEYS } from './price-data';
-import { CostEstimate } from './types';
+import type { CostEstimate } from './types';
 
 export const COST_USAGE = `Usage: cdk-private-iot cost [cdk.out] [options]
 

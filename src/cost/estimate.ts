@@ -5,7 +5,7 @@
  * DEPENDENCY-FREE (node builtins only): the `cdk-private-iot cost` CLI uses it where aws-cdk-lib is not installed.
  */
 import { DEFAULT_PRICES, PRICE_KEYS, PriceKey } from './price-data';
-import { CostEstimate, CostEstimateOptions, CostLine, CostRate, Price } from './types';
+import type { CostEstimate, CostEstimateOptions, CostLine, CostRate, Price } from './types';
 import { readAssembly, StackInfo } from '../verify/model';
 
 /** Hours in a month (365 x 24 / 12). */
@@ -332,23 +332,21 @@ function guidanceFor(lines: CostLine[], hours: number): string[] {
   const sum = (ls: CostLine[]) => round(ls.reduce((s, l) => s + l.monthlyUsd, 0));
   const profiles = lines.filter((l) => l.priceKey === 'profileHour' || l.priceKey === 'profileExtraAssociationHour');
   if (profiles.length > 0) {
-    guidance.push(`Route 53 Profile: ${usd(sum(profiles))}/month, paid by its owner; IotZoneVpcAuthorization + `
-      + 'IotZoneVpcAssociation give the same VPCs the zones for $0 (a Profile pays off when it replaces many associations or Resolver rules)');
+    guidance.push(`Route 53 Profile: ${usd(sum(profiles))}/month (its owner pays); zone associations (IotZoneVpcAuthorization): $0`);
   }
   const endpoints = lines.filter((l) => l.priceKey === 'interfaceEndpointAzHour');
   for (const line of endpoints) {
     const perEndpoint = line.count / line.resources.length;
     if (perEndpoint >= 3 && Number.isInteger(perEndpoint)) {
       const twoAzs = round(line.resources.length * 2 * hours * line.unitUsd);
-      guidance.push(`${line.stack}: ${line.resources.length} interface endpoints in ${perEndpoint} AZs cost ${usd(line.monthlyUsd)}/month; `
-        + `2 AZs would cost ${usd(twoAzs)} (fewer zones: less resilience; enough for small fleets)`);
+      guidance.push(`${line.stack}: ${line.resources.length} interface endpoint${line.resources.length === 1 ? '' : 's'} in ${perEndpoint} AZs: `
+        + `${usd(line.monthlyUsd)}/month; 2 AZs: ${usd(twoAzs)} (less resilience; enough for small fleets)`);
     }
   }
   const ips = lines.filter((l) => l.priceKey === 'publicIpv4Hour');
   if (ips.length > 0) {
     const count = ips.reduce((s, l) => s + l.count, 0);
-    guidance.push(`${count} public IPv4 address${count === 1 ? '' : 'es'}: ${usd(sum(ips))}/month; needed only for devices that allow-list `
-      + 'fixed public addresses (StaticIpIotFrontDoor internetFacing: false drops them)');
+    guidance.push(`${count} public IPv4 address${count === 1 ? '' : 'es'}: ${usd(sum(ips))}/month, only for allow-lists (internetFacing: false drops them)`);
   }
   return guidance;
 }

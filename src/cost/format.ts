@@ -3,7 +3,7 @@
  * one line) and the full table of `cdk-private-iot cost`. DEPENDENCY-FREE (node builtins only).
  */
 import { usd } from './estimate';
-import { CostEstimate, CostLine, CostRate } from './types';
+import type { CostEstimate, CostLine, CostRate } from './types';
 
 /** Short names of the billed items, for one-line summaries. */
 const SHORT: Record<string, string> = {

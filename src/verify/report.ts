@@ -86,3 +86,54 @@ function wrap(text: string, width: number): string {
   out.push(line);
   return out.join('\n');
 }
+
+/**
+ * The verification in a few lines: the tally, then one line per source and outcome with its hostnames and ports
+ * (`data 8883,443,8443; credentials, logs 443`) and what blocks it, then the paragraphs of the flows that are not as
+ * declared (as in `formatVerification`).
+ */
+export function formatVerificationCompact(result: VerifyResult, options: { width?: number } = {}): string[] {
+  const width = options.width ?? 118;
+  const rows = foldPorts(result.verdicts);
+  const groups: Array<{ verdict: string; source: string; blockedBy: string; targets: Array<{ target: string; ports: string }> }> = [];
+  for (const r of rows) {
+    const verdict = r.skipped ? 'SKIP' : r.ok ? (r.reachable ? 'PASS' : 'BLOCKED') : (r.reachable ? 'FAIL (open)' : 'FAIL');
+    const arrow = r.flow.indexOf(' -> ');
+    const source = arrow < 0 ? r.flow : r.flow.slice(0, arrow);
+    const target = arrow < 0 ? r.host : r.flow.slice(arrow + 4);
+    const blockedBy = r.blockedBy ? r.blockedBy.replace(/ \(.*\)$/, '').replace(/[0-9A-F]{8}$/, '') : '';
+    let group = groups.find((g) => g.verdict === verdict && g.source === source && g.blockedBy === blockedBy);
+    if (!group) {
+      group = { verdict, source, blockedBy, targets: [] };
+      groups.push(group);
+    }
+    group.targets.push({ target, ports: r.ports.join(',') });
+  }
+  const failed = rows.filter((r) => !r.ok);
+  const skipped = rows.filter((r) => r.skipped);
+  const lines = [`Reachability: ${rows.length - failed.length - skipped.length} of ${rows.length} flows as declared`
+    + `${failed.length ? `; ${failed.length} NOT` : ''}${skipped.length ? `; ${skipped.length} skipped` : ''} (${result.verdicts.length} flow-port checks)`];
+  const verdictWidth = Math.max(...groups.map((g) => g.verdict.length), 0);
+  const sourceWidth = Math.max(...groups.map((g) => g.source.length), 0);
+  for (const g of groups) {
+    // targets with the same ports share them: "credentials, greengrass, logs, s3 443"
+    const byPorts: Array<{ ports: string; targets: string[] }> = [];
+    for (const t of g.targets) {
+      const same = byPorts.find((b) => b.ports === t.ports);
+      if (same) {
+        same.targets.push(t.target);
+      } else {
+        byPorts.push({ ports: t.ports, targets: [t.target] });
+      }
+    }
+    const what = byPorts.map((b) => `${b.targets.join(', ')} ${b.ports}`).join('; ');
+    lines.push(shorten(`  ${g.verdict.padEnd(verdictWidth)}  ${g.source.padEnd(sourceWidth)}  ${what}${g.blockedBy ? ` (at ${g.blockedBy})` : ''}`, width));
+  }
+  for (const r of failed) {
+    lines.push(wrap(`  FAIL ${r.flow}: ${r.host} on ${r.ports.join(',')}, expected ${r.expect}, ${r.reachable ? 'reachable' : 'blocked'}`, width));
+    if (!r.reachable) {
+      lines.push(wrap(`    blocked by: ${r.blockedBy ?? '(nothing in the assembly)'}; fix: ${r.fix}`, width));
+    }
+  }
+  return lines;
+}

@@ -92,8 +92,8 @@ describe('the reference topology of the main job (eu-west-1)', () => {
 
   test('guidance: the Profile against the free authorization path, the public addresses, with their figures', () => {
     expect(estimate.guidance).toEqual([
-      expect.stringMatching(/^Route 53 Profile: \$547\.50\/month, paid by its owner; IotZoneVpcAuthorization \+ IotZoneVpcAssociation give the same VPCs the zones for \$0/),
-      expect.stringMatching(/^2 public IPv4 addresses: \$7\.30\/month; needed only for devices that allow-list fixed public addresses/),
+      'Route 53 Profile: $547.50/month (its owner pays); zone associations (IotZoneVpcAuthorization): $0',
+      '2 public IPv4 addresses: $7.30/month, only for allow-lists (internetFacing: false drops them)',
     ]);
   });
 
@@ -134,8 +134,7 @@ describe('constructs in other regions and layouts', () => {
       ['111111111111', 'Stack', 'publicIpv4Hour', 3, 0.005, 10.95],
       ['111111111111', 'Stack', 'nlbHour', 1, 0.0225, 16.43],
     ]);
-    expect(estimate.guidance).toContain('Stack: 1 interface endpoints in 3 AZs cost $21.90/month; 2 AZs would cost $14.60 '
-      + '(fewer zones: less resilience; enough for small fleets)');
+    expect(estimate.guidance).toContain('Stack: 1 interface endpoint in 3 AZs: $21.90/month; 2 AZs: $14.60 (less resilience; enough for small fleets)');
     expect(estimate.lines.some((l) => l.fallback)).toBe(false);
   });
 
