@@ -56,6 +56,7 @@ export function estimateStacks(stacks: StackInfo[], options: CostEstimateOptions
   const present = new Map<string, Set<PriceKey>>(); // region -> rate keys of the components there
   const zonesPerAccount = new Map<string, number>();
   const profiles = collectProfiles(stacks);
+  const weightedRecords: string[] = [];
 
   for (const stack of stacks) {
     const account = stack.account ?? UNKNOWN_ACCOUNT;
@@ -132,6 +133,12 @@ export function estimateStacks(stacks: StackInfo[], options: CostEstimateOptions
           }
           break;
         }
+        case 'AWS::Route53::RecordSet':
+          if (props.Weight !== undefined && props.AliasTarget === undefined) {
+            rates.add('dnsQueriesMillion');
+            weightedRecords.push(`${stack.name}/${id}`);
+          }
+          break;
         case 'AWS::CloudWatch::Alarm':
           charge.monthly('alarmMonth', id, 1, 'CloudWatch alarms');
           break;
@@ -165,7 +172,7 @@ export function estimateStacks(stacks: StackInfo[], options: CostEstimateOptions
     accounts,
     monthlyUsd,
     trafficMonthlyUsd: options.gbPerMonth === undefined ? undefined : round(traffic.reduce((sum, r) => sum + (r.monthlyUsd ?? 0), 0)),
-    guidance: guidanceFor(lines, hours),
+    guidance: [...guidanceFor(lines, hours), ...recordGuidance(weightedRecords, prices)],
     notes,
     hoursPerMonth: hours,
   };
@@ -349,6 +356,15 @@ function guidanceFor(lines: CostLine[], hours: number): string[] {
     guidance.push(`${count} public IPv4 address${count === 1 ? '' : 'es'}: ${usd(sum(ips))}/month, only for allow-lists (internetFacing: false drops them)`);
   }
   return guidance;
+}
+
+/** Weighted A records (IotRecordStyle.WEIGHTED_IPS) are standard queries; alias records to the endpoints are not billed. */
+function recordGuidance(weighted: string[], prices: Record<PriceKey, Price>): string[] {
+  if (weighted.length === 0) {
+    return [];
+  }
+  return [`${weighted.length} weighted A records (WEIGHTED_IPS): $${prices.dnsQueriesMillion.usd.toFixed(2)}/M queries at most; `
+    + 'IotRecordStyle.ALIAS queries are free'];
 }
 
 function round(value: number): number {

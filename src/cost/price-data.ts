@@ -23,7 +23,7 @@ const IOT_CORE = 'https://aws.amazon.com/iot-core/pricing/';
 /** Price keys (stable: users override by key). */
 export const PRICE_KEYS = [
   'interfaceEndpointAzHour', 'interfaceEndpointGb', 'nlbHour', 'nlcuHour', 'publicIpv4Hour', 'acceleratorHour',
-  'resolverEniHour', 'resolverQueriesMillion', 'transitGatewayAttachmentHour', 'transitGatewayGb', 'vpnConnectionHour',
+  'resolverEniHour', 'resolverQueriesMillion', 'dnsQueriesMillion', 'transitGatewayAttachmentHour', 'transitGatewayGb', 'vpnConnectionHour',
   'hostedZoneMonth', 'hostedZoneMonthAfter25', 'profileHour', 'profileExtraAssociationHour', 'alarmMonth',
   'iotMessagesMillion', 'iotConnectivityMillionMinutes', 'flowLogsGb',
 ] as const;
@@ -76,6 +76,14 @@ export const DEFAULT_PRICES: Record<PriceKey, Price> = {
   },
   resolverQueriesMillion: {
     usd: 0.4, unit: 'million queries', description: 'queries through Resolver endpoints (first billion a month)', source: ROUTE53, recorded: RECORDED,
+  },
+  dnsQueriesMillion: {
+    usd: 0.4,
+    unit: 'million queries',
+    description: 'standard DNS queries (alias queries to AWS resources such as VPC endpoints are free)',
+    source: ROUTE53,
+    recorded: RECORDED,
+    note: 'whether queries to private hosted zones from VPCs are billed is UNCONFIRMED',
   },
   transitGatewayAttachmentHour: {
     usd: 0.05,

@@ -71,6 +71,7 @@ describe('the reference topology of the main job (eu-west-1)', () => {
       ['interfaceEndpointGb', 0.01, false],
       ['nlcuHour', 0.006, false],
       ['resolverQueriesMillion', 0.4, false],
+      ['dnsQueriesMillion', 0.4, false],
       ['transitGatewayGb', 0.02, false],
       ['iotMessagesMillion', 1, true],
       ['iotConnectivityMillionMinutes', 0.08, true],
@@ -90,10 +91,12 @@ describe('the reference topology of the main job (eu-west-1)', () => {
     expect(withTraffic.monthlyUsd).toBe(estimate.monthlyUsd);
   });
 
-  test('guidance: the Profile against the free authorization path, the public addresses, with their figures', () => {
+  test('guidance: the Profile against the free authorization path, the public addresses, the record style, with their figures', () => {
     expect(estimate.guidance).toEqual([
       'Route 53 Profile: $547.50/month (its owner pays); zone associations (IotZoneVpcAuthorization): $0',
       '2 public IPv4 addresses: $7.30/month, only for allow-lists (internetFacing: false drops them)',
+      // the data and credentials zones' weighted records (2 + 2 in the IoT account, 2 in the consumer's)
+      '6 weighted A records (WEIGHTED_IPS): $0.40/M queries at most; IotRecordStyle.ALIAS queries are free',
     ]);
   });
 
