@@ -3,7 +3,7 @@
  * association, both run through the stack's shared lookup function.
  */
 import { Aws, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { concreteApp, formatNagFindings, lambdaCount, nagFindings, templateOf, TEST_ACCOUNT, TEST_REGION, testVpc } from './fixtures';
@@ -105,18 +105,28 @@ describe('IotZoneVpcAssociation (VPC owner)', () => {
     });
     // a missing authorization is NOT ignored: the deployment fails with Route 53's NotAuthorizedException
     expect(call(resources[0], 'Create').ignoreErrorCodesMatching).toBeUndefined();
+    // a zone named by its id is no resource of this app: its statement joins the lookup function's one shared policy
     template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('^CdkPrivateIotLookupsFunctionRoleDefaultPolicy'),
       PolicyDocument: {
         Statement: [
+          { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkPrivateIotLookupsLogGroup'), 'Arn'] } },
           {
             Action: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
             Effect: 'Allow',
             Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:route53:::hostedzone/${ZONE_ID}`]] },
           },
           { Action: 'ec2:DescribeVpcs', Effect: 'Allow', Resource: '*' },
+          // the second zone's association; its ec2:DescribeVpcs is the same statement, granted once
+          {
+            Action: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':route53:::hostedzone/Z0ZZZZZZZZZZZZZZZZZZZ']] },
+          },
         ],
       },
     });
+    expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
     expect(lambdaCount(template)).toBe(1);
     expect(formatNagFindings(nagFindings(stack, { include: (p) => /IotZones|AWS679f53|CdkPrivateIotLookups/.test(p) }))).toEqual([]);
   });
@@ -130,7 +140,7 @@ describe('IotZoneVpcAssociation (VPC owner)', () => {
     expect(call(resource, 'Create').assumedRoleArn).toBe(role);
     expect(call(resource, 'Delete').assumedRoleArn).toBe(role);
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: role }] },
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }), { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: role }] },
     });
   });
 

@@ -195,6 +195,8 @@ describe('Direct Connect gateway association', () => {
       Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['directconnect:CreateDirectConnectGatewayAssociation']) })]) } },
     }));
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      // the lookup function's one shared policy: its log group, then every distinct statement of the stack's calls
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CdkPrivateIotLookupsLogGroup/), 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['directconnect:CreateDirectConnectGatewayAssociation', 'directconnect:DeleteDirectConnectGatewayAssociation'],

@@ -9,11 +9,20 @@ import { stackFigures } from '../src/private/stack-limits';
 
 const DATA_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 
-/** A stack with 50 iot.data endpoints in 2 zones (the fixture offers iot.data in zones a and c) and their zone. */
+/**
+ * A stack with 50 iot.data endpoints in 2 zones (the fixture offers iot.data in zones a and c), a greengrass endpoint,
+ * and their zone.
+ */
 function fleetStack(app: App, id = 'Fleet', props: { suppressTemplateIndentation?: boolean } = {}) {
   const stack = testStack(app, id, props);
   const vpc = testVpc(stack);
-  const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 5_000_000, dataEndpointAddress: DATA_ADDRESS });
+  const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
+    vpc,
+    expectedDevices: 5_000_000,
+    dataEndpointAddress: DATA_ADDRESS,
+    services: [{ service: IotVpcEndpointAwsService.GREENGRASS }],
+    interfaceEndpointQuota: 60,
+  });
   const zone = new IotPrivateHostedZone(stack, 'Zone', { endpoint });
   return { stack, vpc, endpoint, zone };
 }
@@ -50,25 +59,46 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     const probe = concreteApp();
     const template = templateOf(fleetStack(probe).stack);
     const base = resourceCount(template);
-    // the endpoint's own resources: 50 iot.data endpoints, their security group, and one address lookup per endpoint with
-    // the IAM policy aws-cdk-lib's AwsCustomResource gives each lookup (50 + 1 + 50 + 50 = 151); the zone's: 1 + 100 records
+    // the endpoint's own resources: 50 iot.data endpoints and the greengrass one, their security group, and one address
+    // lookup per iot.data endpoint (51 + 1 + 50 = 102), all lookups sharing one IAM policy; the zone's: 1 + 100 records
     const count = (type: string) => Object.keys(template.findResources(type)).length;
     expect(['AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup', 'AWS::IAM::Policy', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet'].map(count))
-      .toEqual([50, 1, 50, 1, 100]);
+      .toEqual([51, 1, 1, 1, 100]);
     expect(eniLookupCount(template)).toBe(50);
     const app = concreteApp();
     const { stack } = fleetStack(app);
-    userResources(stack, 260);
+    userResources(stack, 310);
     const error = thrown(() => app.synth());
     expect(error.message).toMatch(/^CdkPrivateIotError: /);
     expect(error.prop).toBe('expectedDevices');
     expect(error.constructPath).toBe('Fleet/Endpoint');
-    expect(error.message).toContain(`to ${base + 260} resources, more than the 500 CloudFormation accepts in one stack`);
-    expect(error.message).toContain("PrivateIotDataEndpoint 'Fleet/Endpoint' 151 (expectedDevices 5000000: 50 iot.data endpoints x 2 zones)");
+    expect(error.message).toContain(`to ${base + 310} resources, more than the 500 CloudFormation accepts in one stack`);
+    expect(error.message).toContain("PrivateIotDataEndpoint 'Fleet/Endpoint' 102 (expectedDevices 5000000: 50 iot.data endpoints x 2 zones)");
     expect(error.message).toContain("IotPrivateHostedZone 'Fleet/Zone' 101 (endpoint with 50 iot.data endpoints, recordStyle WEIGHTED_IPS: 100 records)");
-    // everything else: the VPC, the shared lookup function and its role, the user's 260
-    expect(error.message).toContain(`other constructs ${base + 260 - 151 - 101}`);
+    // everything else: the VPC, the shared lookup function, its role and policy, the user's 310
+    expect(error.message).toContain(`other constructs ${base + 310 - 102 - 101}`);
     expect(error.message).toMatch(/lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack, or move constructs into a stack of their own/);
+  });
+
+  test('the lookup function\'s role keeps one policy, the same for 1 and for 50 address lookups (IAM: 10,240 characters of inline policies per role)', () => {
+    const policies = (expectedDevices: number) => {
+      const stack = testStack(concreteApp(), 'Lookups');
+      const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc: testVpc(stack), expectedDevices, interfaceEndpointQuota: 60 });
+      endpoint.dataEndpointIps();
+      endpoint.dataEndpointAddress();
+      const template = templateOf(stack);
+      expect(eniLookupCount(template)).toBe(Math.ceil(expectedDevices / 100_000));
+      expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
+      return Object.values(template.findResources('AWS::IAM::Policy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
+    };
+    const one = policies(100_000);
+    const fifty = policies(5_000_000);
+    expect(one).toHaveLength(1);
+    expect(fifty).toEqual(one);
+    // the role's inline policies in all, with the data endpoint lookup (iot:DescribeEndpoint) and the address lookups
+    expect(fifty[0]).toContain('"iot:DescribeEndpoint"');
+    expect(fifty[0]).toContain('"ec2:DescribeNetworkInterfaces"');
+    expect(fifty[0].length).toBeLessThan(1_000);
   });
 
   test('the shares in the message add up to the stack total', () => {

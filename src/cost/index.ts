@@ -12,7 +12,7 @@ export * from './types';
  *
  * @example
  * const estimate = IotCostEstimate.fromAssemblyDirectory('cdk.out', { gbPerMonth: 500 });
- * const perAccount = estimate.accounts.map((a) => `${a.account}: ${a.monthlyUsd} USD a month`);
+ * const perAccount = estimate.accounts; // each with its account id, stacks and monthlyUsd
  */
 export class IotCostEstimate {
   /**

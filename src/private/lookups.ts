@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -15,6 +15,12 @@ const AWS_CUSTOM_RESOURCE_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNC
  *
  * All of them are `AwsCustomResource`s, so a stack gets exactly one Lambda function for all of them, however
  * many constructs and endpoints it has. One per stack (`IotLookups.of(scope)`).
+ *
+ * The function runs with this helper's role, and every lookup's permission goes into that role's one policy,
+ * deduplicated: the policy grows with the set of distinct statements (actions, and resources where an action can be
+ * scoped), not with the number of lookups. (`AwsCustomResource` alone attaches one inline policy per lookup to the
+ * shared role, and IAM caps a role's inline policies at 10,240 characters in all: about 90 lookups would fail at
+ * deployment.)
  */
 export class IotLookups extends Construct {
   /** The lookup helper of the stack that contains `scope`. */
@@ -25,7 +31,13 @@ export class IotLookups extends Construct {
 
   /** Log group of the shared lookup function (the samples we replace left it unbounded). */
   public readonly logGroup: logs.LogGroup;
+  /** The role of the shared lookup function: writes its log group, and holds every lookup's permission in one policy. */
+  public readonly role: iam.Role;
   private readonly endpointAddresses = new Map<string, string>();
+  /** The statements already granted, by principal: each distinct statement once. */
+  private readonly granted = new Map<iam.IPrincipal, Set<string>>();
+  /** Why `Resource: *` cannot be narrowed, per action (for the cdk-nag acknowledgement of the policy). */
+  private readonly wildcardReasons = new Set<string>();
   private sharedFunctionAcknowledged = false;
 
   private constructor(scope: Construct, id: string) {
@@ -34,6 +46,11 @@ export class IotLookups extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Deployment-time lookups of cdk-private-iot (IoT endpoint hostnames, network interface and Elastic IP addresses)',
+    });
+    this.logGroup.grantWrite(this.role);
     acknowledgeGuard(this.logGroup, 'cloudwatch_log_group_encrypted_check',
       'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames, which are not secret; '
       + 'CloudWatch Logs encrypts them at rest with a service key (a customer-managed KMS key would cost a key per stack for no secret).');
@@ -171,18 +188,10 @@ export class IotLookups extends Construct {
       physicalResourceId: cr.PhysicalResourceId.of(endpointId),
       outputPaths: paths,
     };
-    const lookup = new cr.AwsCustomResource(scope, id, {
-      onCreate: call,
-      onUpdate: call,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
-        actions: ['route53resolver:ListResolverEndpointIpAddresses'],
-        resources: [endpointArn],
-      })]),
-      installLatestAwsSdk: false,
-      logGroup: this.logGroup,
-    });
-    this.acknowledgeSharedFunction();
-    acknowledgeWildcard(lookup); // scoped to the endpoint: only the inline policy to acknowledge
+    const lookup = this.customResource(scope, id, { onCreate: call, onUpdate: call }, [new iam.PolicyStatement({
+      actions: ['route53resolver:ListResolverEndpointIpAddresses'],
+      resources: [endpointArn],
+    })]);
     return paths.map((path) => lookup.getResponseField(path));
   }
 
@@ -192,17 +201,8 @@ export class IotLookups extends Construct {
    * resource for, such as cross-account hosted zone associations.
    */
   public sdkChange(scope: Construct, id: string, change: SdkChange): cr.AwsCustomResource {
-    const resource = new cr.AwsCustomResource(scope, id, {
-      onCreate: change.create,
-      onUpdate: change.update ?? change.create,
-      onDelete: change.delete,
-      policy: cr.AwsCustomResourcePolicy.fromStatements(change.statements),
-      installLatestAwsSdk: false,
-      logGroup: this.logGroup,
-    });
-    this.acknowledgeSharedFunction();
-    acknowledgeWildcard(resource, change.why);
-    return resource;
+    return this.customResource(scope, id, { onCreate: change.create, onUpdate: change.update ?? change.create, onDelete: change.delete },
+      change.statements, change.why);
   }
 
   /**
@@ -210,16 +210,71 @@ export class IotLookups extends Construct {
    * @param action the IAM action, which has no resource-level permissions (so the policy needs `Resource: *`)
    */
   private sdkLookup(scope: Construct, id: string, call: cr.AwsSdkCall, action: string): cr.AwsCustomResource {
-    const lookup = new cr.AwsCustomResource(scope, id, {
-      onCreate: call,
-      onUpdate: call,
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-      logGroup: this.logGroup,
-    });
+    return this.customResource(scope, id, { onCreate: call, onUpdate: call }, [new iam.PolicyStatement({ actions: [action], resources: ['*'] })],
+      `${action} does not support resource-level permissions (its resource type is "*").`);
+  }
+
+  /**
+   * An `AwsCustomResource` run by the stack's shared function with this helper's role; its statements go into the
+   * role's one policy, each distinct statement once. The function depends on the role and its policy, and the custom
+   * resource on the function, so the permission exists before the call.
+   * @param why why a `Resource: *` in `statements` cannot be narrowed
+   */
+  private customResource(scope: Construct, id: string, calls: Pick<cr.AwsCustomResourceProps, 'onCreate' | 'onUpdate' | 'onDelete'>,
+    statements: iam.PolicyStatement[], why?: string): cr.AwsCustomResource {
+    const resource = new cr.AwsCustomResource(scope, id, { ...calls, role: this.role, installLatestAwsSdk: false, logGroup: this.logGroup });
+    // The stack's singleton function has this role unless someone else's AwsCustomResource created it first: grant
+    // to whatever principal runs the calls.
+    const principal = resource.grantPrincipal;
+    const granted = this.granted.get(principal) ?? new Set<string>();
+    this.granted.set(principal, granted);
+    const stack = Stack.of(this);
+    const scoped: iam.PolicyStatement[] = [];
+    for (const statement of statements) {
+      const json = stack.resolve(statement.toStatementJson());
+      if (referencesResources(json)) {
+        // Scoped to a resource of the app (a zone, a Resolver endpoint): in the shared policy, that resource (and what
+        // it waits for, e.g. a zone named by a lookup) would come before the function, a dependency cycle. Such a
+        // statement gets a policy of its own, which only this custom resource waits for (as AwsCustomResource does).
+        scoped.push(statement);
+        continue;
+      }
+      const key = JSON.stringify(json);
+      if (!granted.has(key)) {
+        granted.add(key);
+        principal.addToPrincipalPolicy(statement);
+      }
+    }
+    if (scoped.length > 0) {
+      const policy = new iam.Policy(resource, 'CustomResourcePolicy', { statements: scoped });
+      policy.attachToRole(principal as iam.IRole);
+      resource.node.addDependency(policy);
+      acknowledgeScopedPolicy(policy);
+    }
+    if (why) {
+      this.wildcardReasons.add(why);
+    }
     this.acknowledgeSharedFunction();
-    acknowledgeWildcard(lookup, `${action} does not support resource-level permissions (its resource type is "*").`);
-    return lookup;
+    this.acknowledgePolicy();
+    return resource;
+  }
+
+  /** Acknowledges, with reasons, what cdk-nag reports on the role's one policy (rewritten as reasons accumulate). */
+  private acknowledgePolicy(): void {
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (!policy) {
+      return;
+    }
+    // Written anew each time (the cdk-nag 2 form keeps the first reason of a rule): only this helper acknowledges on it.
+    (policy.node.defaultChild as CfnResource).addMetadata('cdk_nag', undefined);
+    const inline = 'The stack-wide lookup function\'s permissions are one inline policy of its own role, each distinct statement once; '
+      + 'a customer managed policy would be one more resource to version without narrowing any permission.';
+    acknowledge(policy, [
+      ...(this.wildcardReasons.size > 0 ? [{ id: 'AwsSolutions-IAM5', reason: [...this.wildcardReasons].join(' '), appliesTo: ['Resource::*'] }] : []),
+      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inline },
+      { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inline },
+      { id: 'PCI.DSS.321-IAMNoInlinePolicy', reason: inline },
+    ]);
   }
 
   /** Acknowledges, with reasons, what cdk-nag reports on the Lambda function AwsCustomResource shares per stack. */
@@ -232,6 +287,7 @@ export class IotLookups extends Construct {
     const purpose = 'The stack-wide AwsCustomResource function of cdk-private-iot runs only during deployment, to read IoT endpoint hostnames and endpoint network interface addresses';
     const role = fn.node.tryFindChild('ServiceRole');
     if (role) {
+      // Someone else's AwsCustomResource created the function before ours, with aws-cdk-lib's default role.
       acknowledge(role, [
         { id: 'AwsSolutions-IAM4', reason: `${purpose}; AWSLambdaBasicExecutionRole only lets it write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
       ]);
@@ -271,18 +327,33 @@ export interface NetworkInterfaceAddresses {
   readonly ipv6: string[];
 }
 
-function acknowledgeWildcard(lookup: cr.AwsCustomResource, why?: string): void {
-  const policy = lookup.node.tryFindChild('CustomResourcePolicy');
-  if (policy) {
-    const inline = 'AwsCustomResource grants its single read-only call as an inline policy of the shared lookup function role; '
-      + 'a customer managed policy would be one more resource to version without narrowing the permission.';
-    acknowledge(policy, [
-      ...(why ? [{ id: 'AwsSolutions-IAM5', reason: why, appliesTo: ['Resource::*'] }] : []),
-      { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inline },
-      { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inline },
-      { id: 'PCI.DSS.321-IAMNoInlinePolicy', reason: inline },
-    ]);
+/** Whether a resolved statement names a resource of the app (`Ref` or `Fn::GetAtt` of a logical id; pseudo parameters do not count). */
+function referencesResources(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    return value.some(referencesResources);
   }
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string' && !record.Ref.startsWith('AWS::')) {
+    return true;
+  }
+  if ('Fn::GetAtt' in record || 'Fn::ImportValue' in record) {
+    return true;
+  }
+  return Object.values(record).some(referencesResources);
+}
+
+/** Acknowledges the inline policy of a lookup whose permission is scoped to a resource of the app. */
+function acknowledgeScopedPolicy(policy: IConstruct): void {
+  const inline = 'A deployment-time call scoped to one resource of this app gets its own inline policy on the shared lookup function role, '
+    + 'so that only this call waits for the resource; a customer managed policy would be one more resource to version without narrowing the permission.';
+  acknowledge(policy, [
+    { id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason: inline },
+    { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: inline },
+    { id: 'PCI.DSS.321-IAMNoInlinePolicy', reason: inline },
+  ]);
 }
 
 function range(n: number): number[] {
