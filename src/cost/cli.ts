@@ -5,11 +5,11 @@
  * DEPENDENCY-FREE (node builtins only): runs where only this package is installed.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { estimateAssemblyDirectory, pricesWith } from './estimate';
 import { formatCostFull } from './format';
 import { PRICE_KEYS } from './price-data';
 import type { CostEstimate } from './types';
+import { parseAssemblyArgs } from '../verify/subcommand';
 
 export const COST_USAGE = `Usage: cdk-private-iot cost [cdk.out] [options]
 
@@ -31,33 +31,16 @@ Options:
 
 /** Runs `cost` with `args` (after the subcommand) and returns the exit code. */
 export function costMain(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        'gb-per-month': { type: 'string' },
-        'prices': { type: 'string' },
-        'hours-per-month': { type: 'string' },
-        'json': { type: 'boolean' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    err(`${(e as Error).message}\n\n${COST_USAGE}`);
-    return 2;
+  const parsed = parseAssemblyArgs('cost', args, {
+    'gb-per-month': { type: 'string' },
+    'prices': { type: 'string' },
+    'hours-per-month': { type: 'string' },
+    'json': { type: 'boolean' },
+  } as const, COST_USAGE, out, err);
+  if ('exitCode' in parsed) {
+    return parsed.exitCode;
   }
   const v = parsed.values;
-  if (v.help) {
-    out(COST_USAGE);
-    return 0;
-  }
-  if (parsed.positionals.length > 1) {
-    err(`cost takes one cloud assembly directory, got ${parsed.positionals.join(' ')}\n\n${COST_USAGE}`);
-    return 2;
-  }
   const number = (flag: string, text: string | undefined): number | undefined => {
     if (text === undefined) {
       return undefined;
@@ -76,7 +59,7 @@ export function costMain(args: string[], out: (s: string) => void, err: (s: stri
       throw new Error(`--prices ${v.prices}: expected a JSON object of price keys`);
     }
     prices = pricesWith(overrides);
-    estimate = estimateAssemblyDirectory(parsed.positionals[0] ?? 'cdk.out', {
+    estimate = estimateAssemblyDirectory(parsed.directory, {
       prices: overrides, gbPerMonth: number('gb-per-month', v['gb-per-month']), hoursPerMonth: number('hours-per-month', v['hours-per-month']),
     });
   } catch (e) {

@@ -4,8 +4,8 @@
  *
  * DEPENDENCY-FREE (node builtins only): runs where only this package is installed.
  */
-import { parseArgs } from 'node:util';
 import { formatVerification } from './report';
+import { parseAssemblyArgs } from './subcommand';
 import { parseFlowArgument, verifyAssemblyDirectory } from './verify';
 
 export const VERIFY_USAGE = `Usage: cdk-private-iot verify [cdk.out] [options]
@@ -32,36 +32,19 @@ Example:
 
 /** Runs `verify` with `args` (after the subcommand) and returns the exit code. */
 export function verifyMain(args: string[], out: (s: string) => void, err: (s: string) => void): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        'flow': { type: 'string', multiple: true },
-        'only-flows': { type: 'boolean' },
-        'verbose': { type: 'boolean' },
-        'json': { type: 'boolean' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    err(`${(e as Error).message}\n\n${VERIFY_USAGE}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    out(VERIFY_USAGE);
-    return 0;
-  }
-  if (parsed.positionals.length > 1) {
-    err(`verify takes one cloud assembly directory, got ${parsed.positionals.join(' ')}\n\n${VERIFY_USAGE}`);
-    return 2;
+  const parsed = parseAssemblyArgs('verify', args, {
+    'flow': { type: 'string', multiple: true },
+    'only-flows': { type: 'boolean' },
+    'verbose': { type: 'boolean' },
+    'json': { type: 'boolean' },
+  } as const, VERIFY_USAGE, out, err);
+  if ('exitCode' in parsed) {
+    return parsed.exitCode;
   }
   let result;
   try {
     const flows = (parsed.values.flow ?? []).map((f) => parseFlowArgument(f));
-    result = verifyAssemblyDirectory(parsed.positionals[0] ?? 'cdk.out', { flows, declared: !parsed.values['only-flows'] });
+    result = verifyAssemblyDirectory(parsed.directory, { flows, declared: !parsed.values['only-flows'] });
   } catch (e) {
     err(`${(e as Error).message}\n`);
     return 2;
@@ -69,7 +52,7 @@ export function verifyMain(args: string[], out: (s: string) => void, err: (s: st
   if (parsed.values.json) {
     out(`${JSON.stringify({ schemaVersion: 1, kind: 'verify', ok: result.ok, stacks: result.stacks, flows: result.flows, verdicts: result.verdicts, notes: result.notes }, undefined, 2)}\n`);
   } else if (result.flows.length === 0) {
-    out(`No flows: the stacks of ${parsed.positionals[0] ?? 'cdk.out'} declare none (IotReachability.declareFlow); give some with --flow.\n`);
+    out(`No flows: the stacks of ${parsed.directory} declare none (IotReachability.declareFlow); give some with --flow.\n`);
   } else {
     out(`${formatVerification(result, { verbose: parsed.values.verbose })}\n`);
   }
