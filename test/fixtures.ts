@@ -259,3 +259,17 @@ export function thrown(fn: () => unknown): any {
   }
   throw new Error('expected an error, but nothing was thrown');
 }
+
+/**
+ * The message of the `CdkPrivateIotError` a construct's validation reported for `constructPath`, from the error
+ * `app.synth()` threw (aws-cdk-lib lists each validation message as `[path] message` under "Validation failed with the
+ * following errors:"), without the `[path] ` part. Fails the test when there is none.
+ */
+export function validationMessage(error: any, constructPath: string): string {
+  expect(error?.message).toMatch(/^Validation failed with the following errors:\n/);
+  const line = (error.message as string).split('\n').map((l) => l.trim()).find((l) => l.startsWith(`[${constructPath}] CdkPrivateIotError: `));
+  if (line === undefined) {
+    throw new Error(`no CdkPrivateIotError of ${constructPath} in: ${error.message}`);
+  }
+  return line.slice(constructPath.length + 3);
+}

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, CfnWaitConditionHandle, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnWaitConditionHandle, NestedStack, Stack, StackSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { concreteApp, LINT_SKIP_CONTEXT, templateOf, testStack, testVpc, thrown } from './fixtures';
+import { concreteApp, LINT_SKIP_CONTEXT, templateOf, testStack, testVpc, thrown, validationMessage } from './fixtures';
 import { IotAccountStack, IotVpcEndpointAwsService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
 import { stackFigures } from '../src/private/stack-limits';
 
@@ -68,16 +68,15 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     const app = concreteApp();
     const { stack } = fleetStack(app);
     userResources(stack, 310);
-    const error = thrown(() => app.synth());
-    expect(error.message).toMatch(/^CdkPrivateIotError: /);
-    expect(error.prop).toBe('expectedDevices');
-    expect(error.constructPath).toBe('Fleet/Endpoint');
-    expect(error.message).toContain(`to ${base + 310} resources, more than the 500 CloudFormation accepts in one stack`);
-    expect(error.message).toContain("PrivateIotDataEndpoint 'Fleet/Endpoint' 102 (expectedDevices 5000000: 50 iot.data endpoints x 2 zones)");
-    expect(error.message).toContain("IotPrivateHostedZone 'Fleet/Zone' 101 (endpoint with 50 iot.data endpoints, recordStyle WEIGHTED_IPS: 100 records)");
+    // the stack's validation returns the message; it names the endpoint and its prop
+    const message = validationMessage(thrown(() => app.synth()), 'Fleet');
+    expect(message).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Fleet\/Endpoint': expectedDevices brings stack 'Fleet' to /);
+    expect(message).toContain(`to ${base + 310} resources, more than the 500 CloudFormation accepts in one stack`);
+    expect(message).toContain("PrivateIotDataEndpoint 'Fleet/Endpoint' 102 (expectedDevices 5000000: 50 iot.data endpoints x 2 zones)");
+    expect(message).toContain("IotPrivateHostedZone 'Fleet/Zone' 101 (endpoint with 50 iot.data endpoints, recordStyle WEIGHTED_IPS: 100 records)");
     // everything else: the VPC, the shared lookup function, its role and policy, the user's 310
-    expect(error.message).toContain(`other constructs ${base + 310 - 102 - 101}`);
-    expect(error.message).toMatch(/lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack, or move constructs into a stack of their own/);
+    expect(message).toContain(`other constructs ${base + 310 - 102 - 101}`);
+    expect(message).toMatch(/lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack, or move constructs into a stack of their own/);
   });
 
   test('the lookup function\'s role keeps one policy, the same for 1 and for 50 address lookups (IAM: 10,240 characters of inline policies per role)', () => {
@@ -105,7 +104,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     const app = concreteApp();
     const { stack } = fleetStack(app);
     userResources(stack, 300);
-    const message: string = thrown(() => app.synth()).message;
+    const message = validationMessage(thrown(() => app.synth()), 'Fleet');
     const total = Number(/to (\d+) resources/.exec(message)?.[1]);
     const shares = [...message.matchAll(/' (\d+) \(|other constructs (\d+)/g)].map((m) => Number(m[1] ?? m[2]));
     expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
@@ -156,11 +155,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     for (let i = 0; i < 201; i++) {
       new CfnOutput(stack, `Out${i}`, { value: `${i}` });
     }
-    const error = thrown(() => app.synth());
-    expect(error.message).toMatch(/^CdkPrivateIotError: /);
-    expect(error.prop).toBe('outputs');
-    expect(error.constructPath).toBe('Fleet');
-    expect(error.message).toBe("CdkPrivateIotError: Stack 'Fleet': has 201 outputs, more than the 200 CloudFormation accepts in one stack, none of them from this "
+    expect(validationMessage(thrown(() => app.synth()), 'Fleet')).toBe("CdkPrivateIotError: Stack 'Fleet': has 201 outputs, more than the 200 CloudFormation accepts in one stack, none of them from this "
       + "library's constructs; remove outputs nobody reads, or move constructs into a stack of their own");
   });
 
@@ -181,11 +176,10 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     const app = concreteApp();
     const { stack } = fleetStack(app);
     userResources(stack, 100, 8_000);
-    const error = thrown(() => app.synth());
-    expect(error.message).toMatch(/^CdkPrivateIotError: /);
-    expect(error.prop).toBe('expectedDevices');
-    expect(error.message).toContain(`a template of ${expected.toLocaleString('en-US')} bytes, more than the 1,000,000 CloudFormation accepts`);
-    expect(error.message).toMatch(/set suppressTemplateIndentation: true on the stack/);
+    const message = validationMessage(thrown(() => app.synth()), 'Fleet');
+    expect(message).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Fleet\/Endpoint': expectedDevices brings stack 'Fleet' to a template of /);
+    expect(message).toContain(`a template of ${expected.toLocaleString('en-US')} bytes, more than the 1,000,000 CloudFormation accepts`);
+    expect(message).toMatch(/set suppressTemplateIndentation: true on the stack/);
   });
 
   test('a template of exactly 1,000,000 bytes synthesizes, one byte more does not', () => {
@@ -228,7 +222,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(() => app.synth()).not.toThrow();
     userResources(plain, 501);
     const error = thrown(() => app.synth({ force: true }));
-    expect(error.message).not.toMatch(/^CdkPrivateIotError: /);
+    expect(error.message).not.toContain('CdkPrivateIotError');
     expect(error.message).toMatch(/Number of resources in stack 'Plain': 501 is greater than allowed maximum of 500/);
   });
 
@@ -240,8 +234,8 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     new IotPrivateHostedZone(dns, 'Zone', { endpoint, vpcs: [testVpc(dns, 'DeviceVpc')] });
     userResources(dns, 420);
     const error = thrown(() => app.synth());
-    expect([error.message.slice(0, 18), error.prop, error.constructPath]).toEqual(['CdkPrivateIotError', 'endpoint', 'Dns/Zone']);
-    expect(error.message).toMatch(/^CdkPrivateIotError: IotPrivateHostedZone 'Dns\/Zone': endpoint brings stack 'Dns' to \d+ resources.*; move the zone into a stack of its own/);
+    expect(error.message).not.toContain('[Endpoints]');
+    expect(validationMessage(error, 'Dns')).toMatch(/^CdkPrivateIotError: IotPrivateHostedZone 'Dns\/Zone': endpoint brings stack 'Dns' to \d+ resources.*; move the zone into a stack of its own/);
   });
 
   test('each stack is checked on its own', () => {
@@ -249,7 +243,49 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     fleetStack(app, 'Small');
     const { stack } = fleetStack(app, 'Big');
     userResources(stack, 300);
-    expect(thrown(() => app.synth()).message).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Big\/Endpoint'/);
+    const error = thrown(() => app.synth());
+    expect(error.message).not.toContain('[Small]');
+    expect(validationMessage(error, 'Big')).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Big\/Endpoint': expectedDevices brings stack 'Big'/);
+  });
+
+  describe('the template is rendered for the size check only near a limit', () => {
+    /** The templates rendered while `app` synthesizes: aws-cdk-lib's one per stack, and the size check's. */
+    function renders(app: App): number {
+      const spy = jest.spyOn(StackSynthesizer.prototype as any, 'synthesizeTemplate');
+      try {
+        app.synth();
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    }
+
+    test('far from every limit (an endpoint for 1,000,000 devices and its zone: 10 endpoints, 20 records): only aws-cdk-lib renders it', () => {
+      const app = concreteApp();
+      const stack = testStack(app, 'Small');
+      const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc: testVpc(stack), expectedDevices: 1_000_000, dataEndpointAddress: DATA_ADDRESS });
+      new IotPrivateHostedZone(stack, 'Zone', { endpoint });
+      expect(renders(app)).toBe(1);
+    });
+
+    test('the fleet stack (217 resources, 50 address lookups, about 195,000 bytes) is rendered: its rough size is over a quarter of the limit', () => {
+      const app = concreteApp();
+      fleetStack(app);
+      expect(renders(app)).toBe(2);
+    });
+
+    test('at 90% of the resource limit: rendered and measured', () => {
+      const base = resourceCount(templateOf(fleetStack(concreteApp(), 'Probe').stack));
+      const app = concreteApp();
+      userResources(fleetStack(app).stack, 450 - base);
+      expect(renders(app)).toBe(2);
+    });
+
+    test('a quarter of the byte limit in one resource\'s metadata: rendered and measured', () => {
+      const app = concreteApp();
+      userResources(fleetStack(app).stack, 1, 250_000);
+      expect(renders(app)).toBe(2);
+    });
   });
 });
 
@@ -276,9 +312,11 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
     new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 4_900_000, services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }] });
     vpc.addInterfaceEndpoint('Logs', { service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS });
     vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }); // gateway endpoints have their own quota
-    const error = thrown(() => app.synth());
-    expect([error.message.slice(0, 18), error.prop, error.constructPath]).toEqual(['CdkPrivateIotError', 'expectedDevices', 'Iot/Endpoint']);
-    expect(error.message).toContain('expectedDevices 4900000 needs 50 interface endpoints, and the VPC holds 1 more (Iot/Vpc/Logs): 51, more than the 50');
+    // the endpoint's validation returns the message, with the prop and the fix
+    const message = validationMessage(thrown(() => app.synth()), 'Iot/Endpoint');
+    expect(message).toBe("CdkPrivateIotError: PrivateIotDataEndpoint 'Iot/Endpoint': expectedDevices 4900000 needs 50 interface endpoints, and the VPC "
+      + 'holds 1 more (Iot/Vpc/Logs): 51, more than the 50 of the quota "Interface and Gateway Load Balancer endpoints per VPC"; split the fleet '
+      + 'across VPCs (a PrivateIotDataEndpoint each), or have AWS raise the quota and set interfaceEndpointQuota to the new value');
   });
 
   /** 49 endpoints of ours (4,800,000 devices and iot.credentials) in the stack's VPC. */
@@ -327,8 +365,7 @@ describe('interface endpoints per VPC (AWS PrivateLink quota, 50 unless raised)'
     new IotAccountStack(app, 'Iot', {
       env: { account: '111111111111', region: 'eu-west-1' }, gatekeeperCidr: '10.10.0.0/16', deviceCidrs: ['10.20.0.0/16'], expectedDevices: 4_800_000,
     });
-    const error = thrown(() => app.synth());
-    expect(error.message).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Iot\/IotEndpoints': expectedDevices 4800000 needs 50 interface endpoints, and the VPC holds 2 more \(Iot\/GatekeeperVpc\/Logs, Iot\/GatekeeperVpc\/S3Interface\): 52, more than the 50/);
+    expect(validationMessage(thrown(() => app.synth()), 'Iot/IotEndpoints')).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Iot\/IotEndpoints': expectedDevices 4800000 needs 50 interface endpoints, and the VPC holds 2 more \(Iot\/GatekeeperVpc\/Logs, Iot\/GatekeeperVpc\/S3Interface\): 52, more than the 50/);
   });
 
   test('a raised quota lets more endpoints through', () => {

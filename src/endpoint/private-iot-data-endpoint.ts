@@ -7,7 +7,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { IotVpcEndpointAwsService } from './iot-vpc-endpoint-aws-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
-import { invalidProp } from '../private/errors';
+import { CdkPrivateIotError, invalidProp } from '../private/errors';
 import { DEVICES_PER_ENDPOINT, INTERFACE_ENDPOINTS_PER_VPC, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
@@ -430,12 +430,7 @@ export class PrivateIotDataEndpoint extends PrivateIotDataEndpointBase {
     this._givenDataEndpointAddress = props.dataEndpointAddress;
     this._givenCredentialsEndpointAddress = props.credentialsEndpointAddress;
     // Other interface endpoints in the same VPC (e.g. CloudWatch Logs for Greengrass) count against the same quota.
-    this.node.addValidation({
-      validate: () => {
-        this.checkInterfaceEndpointsInVpc(endpointQuota, props.expectedDevices);
-        return [];
-      },
-    });
+    this.node.addValidation({ validate: () => this.checkInterfaceEndpointsInVpc(endpointQuota, props.expectedDevices) });
     checkStackLimits(this, {
       prop: 'expectedDevices',
       detail: `expectedDevices ${props.expectedDevices ?? DEVICES_PER_ENDPOINT}: ${endpointCount} iot.data endpoints x ${this.subnets.length} zones`,
@@ -588,8 +583,11 @@ export class PrivateIotDataEndpoint extends PrivateIotDataEndpointBase {
     return limit;
   }
 
-  /** At synth time: this construct's endpoints and every other interface endpoint of the app in the same VPC (same stack). */
-  private checkInterfaceEndpointsInVpc(limit: number, devices: number | undefined): void {
+  /**
+   * At synth time: this construct's endpoints and every other interface endpoint of the app in the same VPC (same
+   * stack). Returns the message of a `CdkPrivateIotError` (none when under the quota), for `node.addValidation`.
+   */
+  private checkInterfaceEndpointsInVpc(limit: number, devices: number | undefined): string[] {
     const stack = Stack.of(this);
     const vpcId = JSON.stringify(stack.resolve(this.vpc.vpcId));
     const mine = new Set<IConstruct>([...this.dataEndpoints, this.credentialsEndpoint, this.greengrassEndpoint]
@@ -598,12 +596,14 @@ export class PrivateIotDataEndpoint extends PrivateIotDataEndpointBase {
       && !mine.has(c) && Stack.of(c) === stack
       && ['Interface', 'GatewayLoadBalancer'].includes(stack.resolve(c.vpcEndpointType))
       && JSON.stringify(stack.resolve(c.vpcId)) === vpcId);
-    if (mine.size + others.length > limit) {
-      const paths = others.map((c) => c.node.scope!.node.path);
-      invalidProp(this, 'expectedDevices', `${devices ?? DEVICES_PER_ENDPOINT} needs ${mine.size} interface endpoints, and the VPC holds `
-        + `${others.length} more (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', ...' : ''}): ${mine.size + others.length}, more than the `
-        + `${limit} of the quota "Interface and Gateway Load Balancer endpoints per VPC"`, ENDPOINT_QUOTA_FIX);
+    if (mine.size + others.length <= limit) {
+      return [];
     }
+    const paths = others.map((c) => c.node.scope!.node.path);
+    return [new CdkPrivateIotError(this, 'expectedDevices', `expectedDevices ${devices ?? DEVICES_PER_ENDPOINT} needs ${mine.size} interface `
+      + `endpoints, and the VPC holds ${others.length} more (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', ...' : ''}): `
+      + `${mine.size + others.length}, more than the ${limit} of the quota "Interface and Gateway Load Balancer endpoints per VPC"; `
+      + ENDPOINT_QUOTA_FIX).message];
   }
 
   private validateKeepAlive(keepAlive: Duration | undefined): Duration {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IotPolicyNetworkOptions } from './iot-policy-network';
-import { invalidProp } from '../private/errors';
+import { CdkPrivateIotError, invalidProp } from '../private/errors';
 import { addPolicyNetworkChecks, PolicyNetwork, policyNetworkOf, unique } from '../private/policy-network';
 
 /** The thing policy variable that holds the name of the thing attached to the connecting principal. */
@@ -338,24 +338,20 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
   }
 
   /**
-   * The checks that need the whole app (thrown as our error, like every other check): the document size, the
+   * The checks that need the whole app, as validations that return the messages of our errors: the document size, the
    * endpoints' VPCs, and the load balancers in front of the endpoints (front doors may be created after the policy).
    */
   private addSynthesisChecks(props: VpceOnlyIotPolicyProps, network: PolicyNetwork, permissions: Permissions): void {
-    this.node.addValidation({
-      validate: () => {
-        this.checkDocumentSize(props, network, permissions);
-        return [];
-      },
-    });
+    this.node.addValidation({ validate: () => this.checkDocumentSize(props, network, permissions) });
     addPolicyNetworkChecks(this, props, network);
   }
 
   /**
-   * Throws when the document, once deployed, is sure to be over the 2,048 characters AWS IoT Core accepts (see
-   * `estimatedDocumentSize`), naming the prop that takes the most room: it is the first one to shorten.
+   * The message of a `CdkPrivateIotError` when the document, once deployed, is sure to be over the 2,048 characters
+   * AWS IoT Core accepts (see `estimatedDocumentSize`), naming the prop that takes the most room: it is the first one
+   * to shorten. None when the document fits.
    */
-  private checkDocumentSize(props: VpceOnlyIotPolicyProps, network: PolicyNetwork, permissions: Permissions): void {
+  private checkDocumentSize(props: VpceOnlyIotPolicyProps, network: PolicyNetwork, permissions: Permissions): string[] {
     const stack = Stack.of(this);
     const lengths = tokenLengths(stack, [
       ...network.endpointIds.map((value) => ({ value, shortest: SHORTEST_ID_LENGTH.vpce })),
@@ -364,16 +360,16 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
     ]);
     const size = estimatedDocumentSize(stack.resolve(this.document), lengths);
     if (size <= MAX_POLICY_DOCUMENT_CHARS) {
-      return;
+      return [];
     }
     const { prop, problem, fix } = largestPart(props, permissions, {
       chars: estimatedDocumentSize(stack.resolve(network.conditions), lengths) * (props.restrictEveryAction ? this.document.statementCount : 1),
       endpointIds: network.endpointIds.length,
       statements: this.document.statementCount,
     });
-    invalidProp(this, prop, `${problem} the policy document at least ${size} characters once deployed (an estimate, white space excluded, `
-      + 'that counts each token at the length it deploys as: 22 characters for the id of a VPC endpoint the app creates, 21 for a VPC, '
-      + `the shortest value it can take for other tokens), more than the ${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts`, fix);
+    return [new CdkPrivateIotError(this, prop, `${prop} ${problem} the policy document at least ${size} characters once deployed (an estimate, `
+      + 'white space excluded, that counts each token at the length it deploys as: 22 characters for the id of a VPC endpoint the app creates, '
+      + `21 for a VPC, the shortest value it can take for other tokens), more than the ${MAX_POLICY_DOCUMENT_CHARS} AWS IoT Core accepts; ${fix}`).message];
   }
 }
 
