@@ -17,7 +17,10 @@ const CORE: Record<string, string[]> = {
   'src/private/validation.ts': ['test/validation.test.ts', 'test/formats.test.ts'],
   'src/dns/iot-private-hosted-zone.ts': ['test/iot-private-hosted-zone.test.ts'],
   'src/policy/vpce-only-iot-policy.ts': ['test/vpce-only-iot-policy.test.ts'],
-  'src/private/policy-network.ts': ['test/vpce-only-iot-policy.test.ts', 'test/greengrass-core-iot-policy.test.ts'],
+  'src/private/policy-network.ts': ['test/vpce-only-iot-policy.test.ts', 'test/greengrass-core-iot-policy.test.ts', 'test/iot-grants.test.ts'],
+  // the client-id and topic rules of VpceOnlyIotPolicy, which the endpoint's grant methods apply too
+  'src/private/iot-policy-rules.ts': ['test/vpce-only-iot-policy.test.ts', 'test/iot-grants.test.ts'],
+  'src/private/iot-grants.ts': ['test/iot-grants.test.ts'],
   // the quota across the VPC (stack-limits), the availability-zone lookups of a first synthesis (two-pass-synthesis) and
   // consumer endpoints of a provider's service (cross-account-sharing) are tested where they matter to users
   'src/endpoint/private-iot-data-endpoint.ts': ['test/private-iot-data-endpoint.test.ts', 'test/private-iot-data-endpoint-details.test.ts', 'test/stack-limits.test.ts', 'test/two-pass-synthesis.test.ts',

@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { IotVpcEndpointAwsService } from './iot-vpc-endpoint-aws-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
 import { CdkPrivateIotError, invalidProp } from '../private/errors';
+import { grantIotConnect, grantIotTopics } from '../private/iot-grants';
 import { DEVICES_PER_ENDPOINT, INTERFACE_ENDPOINTS_PER_VPC, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
@@ -288,6 +289,22 @@ abstract class PrivateIotDataEndpointBase extends Construct implements IPrivateI
   }
 
   public abstract dnsNames(endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[];
+
+  public grantConnect(grantee: iam.IGrantable, ...clientIds: string[]): iam.Grant {
+    return grantIotConnect(this, grantee, clientIds);
+  }
+
+  public grantPublish(grantee: iam.IGrantable, ...topics: string[]): iam.Grant {
+    return grantIotTopics(this, 'grantPublish', grantee, topics);
+  }
+
+  public grantSubscribe(grantee: iam.IGrantable, ...topicFilters: string[]): iam.Grant {
+    return grantIotTopics(this, 'grantSubscribe', grantee, topicFilters);
+  }
+
+  public grantReceive(grantee: iam.IGrantable, ...topics: string[]): iam.Grant {
+    return grantIotTopics(this, 'grantReceive', grantee, topics);
+  }
 
   /**
    * Creates the deployment-time lookup of one endpoint's network interface addresses (throws for a foreign endpoint).

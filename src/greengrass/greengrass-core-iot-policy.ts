@@ -8,6 +8,7 @@ import { nucleusSettings, NucleusSettings, nucleusSettingsYaml } from './nucleus
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { IIotPolicy, IotPolicyNetworkOptions } from '../policy';
 import { invalidProp } from '../private/errors';
+import { iotPolicyArnComponents, newIotPolicyResource } from '../private/iot-policy-resource';
 import { acknowledge } from '../private/nag';
 import { addPolicyNetworkChecks, PolicyNetwork, policyNetworkOf, unique } from '../private/policy-network';
 
@@ -282,17 +283,9 @@ export class GreengrassCoreIotPolicy extends Resource implements IIotPolicy, iam
       service, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
     this.document = new iam.PolicyDocument({ statements: this.statementsOf(props, input, deployedArn, input.network.endpointIds), minimize: false });
-    this.resource = new iot.CfnPolicy(this, 'Resource', {
-      policyName: this.physicalName,
-      policyDocument: this.document,
-    });
+    this.resource = newIotPolicyResource(this, this.physicalName, this.document);
     this.policyName = this.getResourceNameAttribute(this.resource.ref);
-    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, {
-      service: 'iot',
-      resource: 'policy',
-      resourceName: this.physicalName,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, iotPolicyArnComponents(this.physicalName));
 
     this.addWarnings(input);
   }

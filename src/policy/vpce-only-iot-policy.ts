@@ -4,26 +4,12 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IotPolicyNetworkOptions } from './iot-policy-network';
 import { CdkPrivateIotError, invalidProp } from '../private/errors';
+import { iotPolicyArnComponents, newIotPolicyResource } from '../private/iot-policy-resource';
+import { DEFAULT_TOPIC, THING_NAME, TopicRules, validateClientIdPattern, validateTopic } from '../private/iot-policy-rules';
 import { addPolicyNetworkChecks, PolicyNetwork, policyNetworkOf, unique } from '../private/policy-network';
 
-/** The thing policy variable that holds the name of the thing attached to the connecting principal. */
-const THING_NAME = '${iot:Connection.Thing.ThingName}';
-/** Least-privilege default for topics and topic filters: everything below the thing's own name. */
-const DEFAULT_TOPIC = `things/${THING_NAME}/*`;
 /** AWS IoT Core quota: maximum size of a policy document, white space excluded. */
 const MAX_POLICY_DOCUMENT_CHARS = 2048;
-/** AWS IoT Core quota: topic names and filters are at most 256 bytes (UTF-8), the Basic Ingest prefix not counted. */
-const MAX_TOPIC_BYTES = 256;
-/** AWS IoT Core quota: at most 7 forward slashes in a topic name or filter, the Basic Ingest prefix not counted. */
-const MAX_TOPIC_SLASHES = 7;
-/**
- * The Basic Ingest prefix `$aws/rules/<rule name>/`, whose three levels AWS IoT Core leaves out of the topic size and
- * slash quotas (only the prefix: the rest of the topic counts, as in AWS's own client, aws-c-mqtt
- * `aws_mqtt_is_valid_topic_for_iot_core`).
- */
-const BASIC_INGEST_PREFIX = /^\$aws\/rules\/[^/]+\//;
-/** AWS IoT Core quota: client ids are at most 128 bytes (UTF-8). */
-const MAX_CLIENT_ID_BYTES = 128;
 
 /**
  * An AWS IoT Core policy (`AWS::IoT::Policy`): one this app defines, or one imported by name.
@@ -216,17 +202,9 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
     const permissions = this.permissionsOf(props);
     this.document = this.documentOf(props, network, permissions);
 
-    this.resource = new iot.CfnPolicy(this, 'Resource', {
-      policyName: this.physicalName,
-      policyDocument: this.document,
-    });
+    this.resource = newIotPolicyResource(this, this.physicalName, this.document);
     this.policyName = this.getResourceNameAttribute(this.resource.ref);
-    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, {
-      service: 'iot',
-      resource: 'policy',
-      resourceName: this.physicalName,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.policyArn = this.getResourceArnAttribute(this.resource.attrArn, iotPolicyArnComponents(this.physicalName));
 
     this.addWarnings(props, permissions);
     this.addSynthesisChecks(props, network, permissions);
@@ -235,7 +213,7 @@ export class VpceOnlyIotPolicy extends Resource implements IIotPolicy {
   /** The client id and the topics of each action, validated and deduplicated. */
   private permissionsOf(props: VpceOnlyIotPolicyProps): Permissions {
     if (props.clientIdPattern !== undefined) {
-      validateClientIdPattern(this, props.clientIdPattern, props.allowAnyClientId ?? false);
+      validateClientIdPattern(this, props.clientIdPattern, { allowAny: props.allowAnyClientId ?? false });
     }
 
     const topicRules: TopicRules = {
@@ -382,23 +360,13 @@ class ImportedIotPolicy extends Resource implements IIotPolicy {
     super(scope, id);
     validatePolicyName(this, policyName);
     this.policyName = policyName;
-    this.policyArn = Stack.of(this).formatArn({
-      service: 'iot',
-      resource: 'policy',
-      resourceName: policyName,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    this.policyArn = Stack.of(this).formatArn(iotPolicyArnComponents(policyName));
   }
 }
 
 // ------------------------------------------------------------------------------------------------
 // Validation helpers (not exported)
 // ------------------------------------------------------------------------------------------------
-
-interface TopicRules {
-  readonly allowReserved: boolean;
-  readonly allowAll: boolean;
-}
 
 /** What devices may do: the client id they connect with, and the topics of each action. */
 interface Permissions {
@@ -440,93 +408,6 @@ function validatePolicyName(scope: IConstruct, name: string): void {
   if (!/^[\w+=,.@-]{1,128}$/.test(name)) {
     invalidProp(scope, 'policyName', `'${name}' is not a valid AWS IoT policy name`,
       'use 1-128 characters out of letters, digits and _+=,.@-, or leave policyName unset to let CloudFormation generate one');
-  }
-}
-
-/** The literal part of a value: policy variables (`${...}`) removed. */
-function withoutVariables(value: string): string {
-  return value.replace(/\$\{[^}]*\}/g, '');
-}
-
-function validateClientIdPattern(scope: IConstruct, pattern: string, allowAny: boolean): void {
-  if (Token.isUnresolved(pattern)) {
-    return;
-  }
-  const prop = 'clientIdPattern';
-  if (pattern.length === 0) {
-    invalidProp(scope, prop, 'is empty', `use a client id pattern such as ${THING_NAME}, or leave clientIdPattern unset`);
-  }
-  checkVariables(scope, prop, pattern);
-  if (/[#+]/.test(pattern)) {
-    invalidProp(scope, prop, `'${pattern}' contains the MQTT wildcard '#' or '+', which client ids cannot use`,
-      'use the policy wildcard * (with allowAnyClientId: true) or a policy variable such as ${iot:Connection.Thing.ThingName}');
-  }
-  if (pattern.includes('*') && !allowAny) {
-    invalidProp(scope, prop, `'${pattern}' contains the policy wildcard '*', which lets one certificate connect with many client ids`,
-      `set allowAnyClientId: true to accept that, or use ${THING_NAME}`);
-  }
-  if (Buffer.byteLength(withoutVariables(pattern), 'utf8') > MAX_CLIENT_ID_BYTES) {
-    invalidProp(scope, prop, `'${pattern}' is longer than the ${MAX_CLIENT_ID_BYTES} bytes AWS IoT Core allows for a client id`,
-      'use a shorter pattern');
-  }
-}
-
-/** Throws if a `${` has no closing `}`. */
-function checkVariables(scope: IConstruct, prop: string, value: string): void {
-  if (withoutVariables(value).includes('${')) {
-    invalidProp(scope, prop, `'${value}' has an unclosed policy variable`,
-      'close it with }, e.g. ${iot:Connection.Thing.ThingName}');
-  }
-}
-
-function validateTopic(scope: IConstruct, prop: string, topic: string, isFilter: boolean, rules: TopicRules): void {
-  if (Token.isUnresolved(topic)) {
-    return;
-  }
-  const what = isFilter ? 'topic filter' : 'topic';
-  if (topic.length === 0) {
-    invalidProp(scope, prop, `contains an empty ${what}`, `use a ${what} such as ${DEFAULT_TOPIC}, or pass an empty array to grant nothing`);
-  }
-  checkVariables(scope, prop, topic);
-  const literal = withoutVariables(topic);
-  if (literal.includes('\u0000')) {
-    invalidProp(scope, prop, `contains a ${what} with the null character`, 'remove it (MQTT forbids U+0000 in topics)');
-  }
-  // The quotas count the topic without its Basic Ingest prefix (an exemption for the prefix, not for the whole topic).
-  const counted = withoutVariables(topic.replace(BASIC_INGEST_PREFIX, ''));
-  if (Buffer.byteLength(counted, 'utf8') > MAX_TOPIC_BYTES) {
-    invalidProp(scope, prop, `contains '${topic}', longer than the ${MAX_TOPIC_BYTES} bytes AWS IoT Core allows`,
-      'use a shorter topic, or a * wildcard for the varying part');
-  }
-  const isReserved = topic.startsWith('$') && !topic.startsWith('${');
-  if ((counted.match(/\//g) ?? []).length > MAX_TOPIC_SLASHES) {
-    invalidProp(scope, prop, `contains '${topic}', which has more than the ${MAX_TOPIC_SLASHES} forward slashes AWS IoT Core allows`
-      + ' (a Basic Ingest prefix $aws/rules/<rule>/ not counted)', 'use a flatter topic hierarchy (at most 8 levels)');
-  }
-  if (isReserved && !rules.allowReserved) {
-    invalidProp(scope, prop, `contains '${topic}', a reserved topic (topics that begin with $, such as $aws/, belong to AWS IoT services)`,
-      'set allowReservedTopics: true if devices really need it, e.g. for device shadows or jobs');
-  }
-  if (/^[*#+/]+$/.test(topic) && !rules.allowAll) {
-    invalidProp(scope, prop, `contains '${topic}', which matches every topic`,
-      `use a narrower ${what} such as ${DEFAULT_TOPIC}, or set allowAllTopics: true`);
-  }
-  if (!isFilter && /[#+]/.test(literal)) {
-    invalidProp(scope, prop, `contains '${topic}': MQTT wildcards '#' and '+' cannot occur in topic names`,
-      'use the policy wildcard * instead (or put the filter in subscribeTopicFilters)');
-  }
-  if (isFilter) {
-    const levels = topic.split('/');
-    levels.forEach((level, index) => {
-      if (level.includes('#') && (level !== '#' || index !== levels.length - 1)) {
-        invalidProp(scope, prop, `contains '${topic}': the MQTT wildcard '#' must be a whole level and the last one`,
-          'use it only as the final level, e.g. things/${iot:Connection.Thing.ThingName}/#');
-      }
-      if (level.includes('+') && level !== '+') {
-        invalidProp(scope, prop, `contains '${topic}': the MQTT wildcard '+' must be a whole level`,
-          'use it between slashes, e.g. things/+/status, or use the policy wildcard *');
-      }
-    });
   }
 }
 
