@@ -106,7 +106,21 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 // jsii would warn that the dev copies differ from the peer floor: that is the point (integ-runner needs the pin, and
 // test:floor proves the floor), so that one warning is silenced.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+// The package index loads each area of the library on first use (issue 17, part 3): see scripts/lazify-index.ts.
+project.compileTask.exec('ts-node --transpile-only --project test/tsconfig.json scripts/lazify-index.ts lib');
 project.addDevDeps(`aws-cdk-lib@${CDK_VERSION}`, 'constructs@10.5.1');
+
+// The deployment-time lookup function's handler (src/private/lookup-handler.ts, not *.lambda.ts: no Lambda L2 wrapper
+// is generated for it): IotLookups inlines the minified bundle into each template as Code.ZipFile, so nothing is staged.
+// The AWS SDK v3 clients stay external: the Lambda Node.js runtime ships them.
+project.bundler.addBundle('src/private/lookup-handler.ts', {
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  externals: ['@aws-sdk/*'],
+  tsconfigPath: 'test/tsconfig.json',
+  watchTask: false,
+});
 
 // --- Example app: the README's main job -------------------------------------------------------
 // The main job runs compiled JavaScript: esbuild bundles the script with the library's sources (packages stay external)
@@ -128,6 +142,11 @@ project.addTask('docs:architecture', {
 project.addTask('bench', {
   description: 'Synthesis benchmarks (overhead and scale sweep); writes docs/benchmarks.md',
   exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/bench.ts --out docs/benchmarks.md',
+  receiveArgs: true,
+});
+project.addTask('bench:import', {
+  description: 'What importing the compiled library costs, eager index against the lazy one (needs lib/: npx projen compile)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json scripts/bench-import.ts',
   receiveArgs: true,
 });
 project.addTask('bench:main-job', {
@@ -209,6 +228,8 @@ project.testTask.spawn(integ);
 const TEMPLATES_DIR = 'test-reports/templates';
 project.testTask.env('CDK_PRIVATE_IOT_TEMPLATES', TEMPLATES_DIR);
 project.testTask.prependExec(`rm -rf ${TEMPLATES_DIR}`);
+// ts-jest transpiles each file alone (isolatedModules): the type check of tests, scripts, examples and integ apps is here.
+project.testTask.prependExec('tsc -p test/tsconfig.json', { name: 'type-check tests, scripts, examples and integ apps' });
 const lintTemplates = project.addTask('lint:templates', {
   description: 'cfn-lint (no error, no W3037) and Guard (every finding fixed or acknowledged) over the templates the tests synthesized and the integ snapshots',
   exec: `ts-node --transpile-only --project test/tsconfig.json scripts/lint-templates.ts ${TEMPLATES_DIR}`,

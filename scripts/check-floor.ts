@@ -142,6 +142,40 @@ if (installed) {
   log(`  install: ${pkg.name} ${packed.version} with aws-cdk-lib ${cdkInstalled}, constructs ${constructsInstalled} (${seconds(phase)})`);
 }
 
+// --- 1b. The installed package's index is lazy (scripts/lazify-index.ts) and serves every jsii type ----------------
+// Importing the package loads its index only; reading PrivateIotDataEndpoint loads the endpoint module and what it
+// imports, none of the other areas; every class and enum of the jsii assembly (what Python, Java, .NET and Go ask the
+// JavaScript runtime for, by name) is defined.
+if (installed) {
+  phase = Date.now();
+  const jsiiTypes = Object.values(readJson<{ types: Record<string, { kind: string; name: string; namespace?: string }> }>(
+    path.join(app, 'node_modules', pkg.name, '.jsii')).types).filter((t) => t.kind !== 'interface' && !t.namespace).map((t) => t.name);
+  fs.writeFileSync(path.join(app, 'lazy-index.js'), `'use strict';
+const name = process.argv[2];
+const areas = () => [...new Set(Object.keys(require.cache).map((f) => (/node_modules\\/${pkg.name}\\/lib\\/([^/]+)\\//.exec(f) || [])[1]).filter(Boolean))].sort();
+const lib = require(name);
+const afterRequire = areas();
+lib.PrivateIotDataEndpoint;
+const afterEndpoint = areas();
+const missing = process.argv.slice(3).filter((n) => typeof lib[n] !== 'function' && typeof lib[n] !== 'object');
+console.log(JSON.stringify({ afterRequire, afterEndpoint, missing, exports: Object.keys(lib).length }));
+`);
+  try {
+    const result = JSON.parse(run('node', ['lazy-index.js', pkg.name, ...jsiiTypes], app)) as
+      { afterRequire: string[]; afterEndpoint: string[]; missing: string[]; exports: number };
+    if (result.afterRequire.length > 0) fail(`require('${pkg.name}') loaded lib/{${result.afterRequire.join(',')}} before any export was read (the index is not lazy)`);
+    const unexpected = result.afterEndpoint.filter((area) => !['endpoint', 'private'].includes(area));
+    if (!result.afterEndpoint.includes('endpoint') || unexpected.length > 0) {
+      fail(`reading PrivateIotDataEndpoint loaded lib/{${result.afterEndpoint.join(',')}} (expected endpoint and private only)`);
+    }
+    if (result.missing.length > 0) fail(`the installed index does not define these jsii types: ${result.missing.join(', ')}`);
+    log(`  lazy index: require loads no module, PrivateIotDataEndpoint loads lib/{${result.afterEndpoint.join(',')}}, `
+      + `${jsiiTypes.length} jsii classes and enums defined (${seconds(phase)})`);
+  } catch (error) {
+    fail(`the lazy-index check failed:\n${errorText(error)}`);
+  }
+}
+
 // --- 2. The examples and the README's TypeScript examples compile against the floor (strict) -------------------------
 interface Snippet { file: string; readmeLine: number; origin: Array<number | undefined> }
 const examples: string[] = [];

@@ -21,6 +21,8 @@ const CORE: Record<string, string[]> = {
   // the client-id and topic rules of VpceOnlyIotPolicy, which the endpoint's grant methods apply too
   'src/private/iot-policy-rules.ts': ['test/vpce-only-iot-policy.test.ts', 'test/iot-grants.test.ts'],
   'src/private/iot-grants.ts': ['test/iot-grants.test.ts'],
+  // the deployed-size estimate of policy documents (IoT policies; the lookup role's inline policies)
+  'src/private/policy-size.ts': ['test/vpce-only-iot-policy.test.ts', 'test/stack-limits.test.ts'],
   // the quota across the VPC (stack-limits), the availability-zone lookups of a first synthesis (two-pass-synthesis) and
   // consumer endpoints of a provider's service (cross-account-sharing) are tested where they matter to users
   'src/endpoint/private-iot-data-endpoint.ts': ['test/private-iot-data-endpoint.test.ts', 'test/private-iot-data-endpoint-details.test.ts', 'test/stack-limits.test.ts', 'test/two-pass-synthesis.test.ts',

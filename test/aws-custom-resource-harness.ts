@@ -1,5 +1,7 @@
 /**
- * Runs aws-cdk-lib's REAL AwsCustomResource Lambda handler (the code a stack's shared lookup function runs) in the test
+ * Runs aws-cdk-lib's REAL AwsCustomResource Lambda handler (the code a stack's shared AwsCustomResource function runs for
+ * our changes: zone and Direct Connect associations, `IotLookups.sdkChange`; the read-only lookups have their own handler,
+ * tested in lookup-handler.test.ts) in the test
  * process, against the Custom::AWS properties our constructs synthesize, with the AWS SDK client mocked by
  * aws-sdk-client-mock and the CloudFormation response captured from `https.request`. Nothing leaves the process: any
  * other socket connection, `https.request` or `npm install` fails the test.

@@ -10,9 +10,8 @@ import {
   IotEndpointServiceConsumerProps, IotPrivateHostedZone, IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneProfileProps,
   PrivateIotDataEndpoint, PrivateIotDataEndpointProps, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
+import { LOOKUP_RESOURCE_TYPE } from '../src/private/lookups';
 
-/** The id of the Lambda function every AwsCustomResource of a stack shares. */
-const SHARED_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 const CONSUMER_ACCOUNT = '222222222222';
 const NETWORK_ACCOUNT = '333333333333';
 const ATS_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
@@ -109,9 +108,9 @@ function lbAttributes(template: Template): Record<string, string> {
   return Object.fromEntries((lb.Properties.LoadBalancerAttributes as Array<{ Key: string; Value: string }>).map((a) => [a.Key, a.Value]));
 }
 
-/** The JSON of every Custom::AWS lookup's Create call (tokens rendered as their intrinsics). */
+/** The JSON of every lookup's call (Custom::CdkPrivateIotLookup; tokens rendered as their intrinsics). */
 function lookupCalls(template: Template): string[] {
-  return Object.values(resources(template, 'Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+  return Object.values(resources(template, LOOKUP_RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.Call));
 }
 
 /** Asserts that `fn` throws an error matching `message` and that the stack then holds no endpoint service or load balancer. */
@@ -170,7 +169,7 @@ describe('CrossAccountIotEndpointService', () => {
       .map(([id, r]) => ({ id, index: Number(/DataEndpoint(\d+)[0-9A-F]{8}$/.exec(id)?.[1]), subnets: (r.Properties.SubnetIds as unknown[]).length }))
       .sort((a, b) => a.index - b.index);
     expect(endpoints.map((e) => [e.index, e.subnets])).toEqual([[1, perEndpoint], [2, perEndpoint]]);
-    const lookupOf = Object.fromEntries(Object.entries(resources(template, 'Custom::AWS'))
+    const lookupOf = Object.fromEntries(Object.entries(resources(template, LOOKUP_RESOURCE_TYPE))
       .map(([id, r]) => [createCall(r), id] as const)
       .filter(([call]) => call.action === 'describeNetworkInterfaces')
       .map(([call, id]) => [call.physicalResourceId.id.Ref as string, id]));
@@ -442,7 +441,7 @@ describe('IotEndpointServiceConsumer', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatch(/describeNetworkInterfaces/);
     // one record per output of the lookup, which reads the ENIs of the consumer endpoint (2 subnets)
-    const [[lookupId, lookup]] = Object.entries(resources(template, 'Custom::AWS'));
+    const [[lookupId, lookup]] = Object.entries(resources(template, LOOKUP_RESOURCE_TYPE));
     const endpointId = resourcesOfType(template, 'AWS::EC2::VPCEndpoint')[0];
     expect(createCall(lookup).physicalResourceId).toEqual({ id: { Ref: endpointId } });
     expect(records.map((r) => r.Properties.ResourceRecords[0]))
@@ -462,7 +461,7 @@ describe('IotEndpointServiceConsumer', () => {
       expect(r.Properties).toMatchObject({ Type: 'A', Weight: 1, Name: `${ATS_ADDRESS}.` });
       expect(r.Properties.AliasTarget).toBeDefined();
     }
-    expect(resourcesOfType(template, 'Custom::AWS')).toEqual([]);
+    expect(resourcesOfType(template, LOOKUP_RESOURCE_TYPE)).toEqual([]);
     expect(lambdaCount(template)).toBe(0);
   });
 
@@ -727,7 +726,7 @@ describe('cdk-nag', () => {
     new IotZoneProfile(ctx.stack, 'Profile', { zones: [zone.dataZone, zone.credentialsZone!], shareWithAccounts: [NETWORK_ACCOUNT] });
     const template = templateOf(ctx.stack);
     expect(lambdaCount(template)).toBe(1);
-    const prefixes = ['Service', 'Profile', 'Endpoint', 'Zone', 'CdkPrivateIotLookups', SHARED_FUNCTION_ID].map((p) => `TestStack/${p}/`);
+    const prefixes = ['Service', 'Profile', 'Endpoint', 'Zone', 'CdkPrivateIotLookups'].map((p) => `TestStack/${p}/`);
     const findings = nagFindings(ctx.stack, { include: (path) => prefixes.some((p) => `${path}/`.startsWith(p)) });
     expect(formatNagFindings(findings)).toEqual([]);
   });

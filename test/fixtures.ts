@@ -228,9 +228,12 @@ export function contextKey(scope: IConstruct, provider: string, props: Record<st
   return ContextProvider.getKey(scope, { provider, props }).key;
 }
 
-/** The parsed `Create` call of a Custom::AWS resource; tokens spliced into its JSON come back as the intrinsics. */
+/**
+ * The parsed call of a lookup (`Call` of a Custom::CdkPrivateIotLookup) or the `Create` call of a Custom::AWS resource;
+ * tokens spliced into its JSON come back as the intrinsics.
+ */
 export function createCall(resource: { Properties?: any }): any {
-  const create = resource.Properties.Create;
+  const create = resource.Properties.Call ?? resource.Properties.Create;
   if (typeof create === 'string') {
     return JSON.parse(create);
   }

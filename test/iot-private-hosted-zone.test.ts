@@ -10,6 +10,7 @@ import {
   IIotPrivateHostedZone, IotVpcEndpointAwsService, IotPrivateHostedZone, IotPrivateHostedZoneProps, IotRecordStyle, IPrivateIotDataEndpoint,
   PrivateIotDataEndpoint, PrivateIotDataEndpointAttributes, PrivateIotDataEndpointProps,
 } from '../src';
+import { LOOKUP_RESOURCE_TYPE } from '../src/private/lookups';
 
 const DATA_ATS_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 const CREDENTIALS_HOST = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
@@ -68,10 +69,10 @@ function recordsOf(template: Template, zoneId: string, type?: string): Array<[st
     .filter(([, r]) => type === undefined || r.Properties.Type === type);
 }
 
-/** The `Custom::AWS` lookups whose SDK call mentions every one of `needles`. */
+/** The lookups (Custom::CdkPrivateIotLookup) whose SDK call mentions every one of `needles`. */
 function lookups(template: Template, ...needles: string[]): string[] {
-  return Object.entries(resources(template, 'Custom::AWS'))
-    .filter(([, r]) => needles.every((n) => JSON.stringify(r.Properties.Create).includes(n)))
+  return Object.entries(resources(template, LOOKUP_RESOURCE_TYPE))
+    .filter(([, r]) => needles.every((n) => JSON.stringify(r.Properties.Call).includes(n)))
     .map(([id]) => id);
 }
 
@@ -303,7 +304,7 @@ describe('ALIAS', () => {
     expect(sortedJson(records.map(([, r]) => r.Properties.AliasTarget))).toEqual(sortedJson(expected));
 
     expect(lookups(template, 'describeNetworkInterfaces')).toEqual([]);
-    expect(resourcesOfType(template, 'Custom::AWS')).toEqual([]);
+    expect(resourcesOfType(template, LOOKUP_RESOURCE_TYPE)).toEqual([]);
     expect(lambdaCount(template)).toBe(0);
   });
 });
@@ -345,7 +346,7 @@ describe('dualStack', () => {
         expect(r.Properties.TTL).toBeUndefined();
       }
     }
-    expect(resourcesOfType(template, 'Custom::AWS')).toEqual([]);
+    expect(resourcesOfType(template, LOOKUP_RESOURCE_TYPE)).toEqual([]);
   });
 });
 
@@ -605,12 +606,12 @@ describe('record logical ids and SetIdentifiers (API: a changed id replaces the 
       zones: TWO_AZS,
       dualStack: false,
       records: {
-        IotZoneDataEndpoint1Ip1A73DE12C: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-1 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.0.PrivateIpAddress',
-        IotZoneDataEndpoint1Ip288EDB81F: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-2 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.1.PrivateIpAddress',
-        IotZoneDataEndpoint2Ip1B4821C33: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-1 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.0.PrivateIpAddress',
-        IotZoneDataEndpoint2Ip205E35492: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-2 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.1.PrivateIpAddress',
-        IotZoneCredentialsEndpointIp15E832281: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-1 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.0.PrivateIpAddress',
-        IotZoneCredentialsEndpointIp2654146ED: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-2 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.1.PrivateIpAddress',
+        IotZoneDataEndpoint1Ip1A73DE12C: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-1 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.0.PrivateIpAddress',
+        IotZoneDataEndpoint1Ip288EDB81F: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-2 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.1.PrivateIpAddress',
+        IotZoneDataEndpoint2Ip1B4821C33: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-1 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.0.PrivateIpAddress',
+        IotZoneDataEndpoint2Ip205E35492: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-2 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.1.PrivateIpAddress',
+        IotZoneCredentialsEndpointIp15E832281: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-1 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.0.PrivateIpAddress',
+        IotZoneCredentialsEndpointIp2654146ED: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-2 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.1.PrivateIpAddress',
       },
     },
     {
@@ -619,24 +620,24 @@ describe('record logical ids and SetIdentifiers (API: a changed id replaces the 
       zones: THREE_AZS,
       dualStack: true,
       records: {
-        IotZoneDataEndpoint1Ip1A73DE12C: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-1 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.0.PrivateIpAddress',
-        IotZoneDataEndpoint1Ip288EDB81F: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-2 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.1.PrivateIpAddress',
-        IotZoneDataEndpoint1Ip341B9823E: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-3 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.2.PrivateIpAddress',
-        IotZoneDataEndpoint1Ipv617AE007D7: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint1-ipv6-1 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
-        IotZoneDataEndpoint1Ipv626AC7C707: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint1-ipv6-2 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
-        IotZoneDataEndpoint1Ipv639A887431: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint1-ipv6-3 <- EndpointDataEndpoint1Addresses1FC7BD76 NetworkInterfaces.2.Ipv6Addresses.0.Ipv6Address',
-        IotZoneDataEndpoint2Ip1B4821C33: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-1 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.0.PrivateIpAddress',
-        IotZoneDataEndpoint2Ip205E35492: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-2 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.1.PrivateIpAddress',
-        IotZoneDataEndpoint2Ip3D3AABCEC: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-3 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.2.PrivateIpAddress',
-        IotZoneDataEndpoint2Ipv6198604C12: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint2-ipv6-1 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
-        IotZoneDataEndpoint2Ipv621AF46DAA: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint2-ipv6-2 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
-        IotZoneDataEndpoint2Ipv637B58B015: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint2-ipv6-3 <- EndpointDataEndpoint2Addresses50884B52 NetworkInterfaces.2.Ipv6Addresses.0.Ipv6Address',
-        IotZoneCredentialsEndpointIp15E832281: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-1 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.0.PrivateIpAddress',
-        IotZoneCredentialsEndpointIp2654146ED: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-2 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.1.PrivateIpAddress',
-        IotZoneCredentialsEndpointIp30FDFD674: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-3 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.2.PrivateIpAddress',
-        IotZoneCredentialsEndpointIpv61ECDEC07D: 'IotZoneCredentialsZone2AAAE8DF AAAA CredentialsEndpoint-ipv6-1 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
-        IotZoneCredentialsEndpointIpv625779FAF0: 'IotZoneCredentialsZone2AAAE8DF AAAA CredentialsEndpoint-ipv6-2 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
-        IotZoneCredentialsEndpointIpv632693EF3D: 'IotZoneCredentialsZone2AAAE8DF AAAA CredentialsEndpoint-ipv6-3 <- EndpointCredentialsEndpointAddresses7940B41E NetworkInterfaces.2.Ipv6Addresses.0.Ipv6Address',
+        IotZoneDataEndpoint1Ip1A73DE12C: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-1 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.0.PrivateIpAddress',
+        IotZoneDataEndpoint1Ip288EDB81F: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-2 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.1.PrivateIpAddress',
+        IotZoneDataEndpoint1Ip341B9823E: 'IotZoneDataZone1814FCE9 A DataEndpoint1-ip-3 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.2.PrivateIpAddress',
+        IotZoneDataEndpoint1Ipv617AE007D7: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint1-ipv6-1 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
+        IotZoneDataEndpoint1Ipv626AC7C707: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint1-ipv6-2 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
+        IotZoneDataEndpoint1Ipv639A887431: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint1-ipv6-3 <- EndpointDataEndpoint1AddressesLookup35D1F501 NetworkInterfaces.2.Ipv6Addresses.0.Ipv6Address',
+        IotZoneDataEndpoint2Ip1B4821C33: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-1 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.0.PrivateIpAddress',
+        IotZoneDataEndpoint2Ip205E35492: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-2 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.1.PrivateIpAddress',
+        IotZoneDataEndpoint2Ip3D3AABCEC: 'IotZoneDataZone1814FCE9 A DataEndpoint2-ip-3 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.2.PrivateIpAddress',
+        IotZoneDataEndpoint2Ipv6198604C12: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint2-ipv6-1 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
+        IotZoneDataEndpoint2Ipv621AF46DAA: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint2-ipv6-2 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
+        IotZoneDataEndpoint2Ipv637B58B015: 'IotZoneDataZone1814FCE9 AAAA DataEndpoint2-ipv6-3 <- EndpointDataEndpoint2AddressesLookup74768DB6 NetworkInterfaces.2.Ipv6Addresses.0.Ipv6Address',
+        IotZoneCredentialsEndpointIp15E832281: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-1 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.0.PrivateIpAddress',
+        IotZoneCredentialsEndpointIp2654146ED: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-2 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.1.PrivateIpAddress',
+        IotZoneCredentialsEndpointIp30FDFD674: 'IotZoneCredentialsZone2AAAE8DF A CredentialsEndpoint-ip-3 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.2.PrivateIpAddress',
+        IotZoneCredentialsEndpointIpv61ECDEC07D: 'IotZoneCredentialsZone2AAAE8DF AAAA CredentialsEndpoint-ipv6-1 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.0.Ipv6Addresses.0.Ipv6Address',
+        IotZoneCredentialsEndpointIpv625779FAF0: 'IotZoneCredentialsZone2AAAE8DF AAAA CredentialsEndpoint-ipv6-2 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.1.Ipv6Addresses.0.Ipv6Address',
+        IotZoneCredentialsEndpointIpv632693EF3D: 'IotZoneCredentialsZone2AAAE8DF AAAA CredentialsEndpoint-ipv6-3 <- EndpointCredentialsEndpointAddressesLookup6DD932D7 NetworkInterfaces.2.Ipv6Addresses.0.Ipv6Address',
       },
     },
     {
@@ -774,9 +775,9 @@ describe('imported endpoints and zones', () => {
     expect(zones.IotZoneCredentialsZone2AAAE8DF.Properties.Name).toBe(`${CREDENTIALS_HOST}.`);
     expect(zones.IotZoneDataZone1814FCE9.Properties.VPCs).toEqual([{ VPCId: 'vpc-0123456789abcdef0', VPCRegion: TEST_REGION }]);
     expect(zone.vpcs).toEqual([vpc]);
-    const lookupIds = Object.keys(resources(template, 'Custom::AWS'));
+    const lookupIds = Object.keys(resources(template, LOOKUP_RESOURCE_TYPE));
     const addressLookup = (prefix: string) => {
-      const found = lookupIds.filter((id) => new RegExp(`^Endpoint${prefix}Addresses[0-9A-F]{8}$`).test(id));
+      const found = lookupIds.filter((id) => new RegExp(`^Endpoint${prefix}AddressesLookup[0-9A-F]{8}$`).test(id));
       expect(found).toHaveLength(1);
       return found[0];
     };

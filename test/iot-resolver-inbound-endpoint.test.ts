@@ -5,6 +5,7 @@ import { concreteApp, createCall, envAgnosticStack, formatNagFindings, nagFindin
 import {
   DnsForwarderSyntax, IotResolverInboundEndpoint, IotResolverInboundEndpointProps, IotVpcEndpointAwsService, PrivateIotDataEndpoint,
 } from '../src';
+import { LOOKUP_RESOURCE_TYPE } from '../src/private/lookups';
 
 const DATA_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 const CREDENTIALS_HOST = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
@@ -44,7 +45,7 @@ describe('IotResolverInboundEndpoint defaults', () => {
   });
 
   test('the addresses are looked up at deployment: ListResolverEndpointIpAddresses, one output path per subnet, scoped to the endpoint', () => {
-    const lookups = template.findResources('Custom::AWS');
+    const lookups = template.findResources(LOOKUP_RESOURCE_TYPE);
     expect(Object.keys(lookups)).toHaveLength(1);
     const call = createCall(Object.values(lookups)[0]);
     expect(call).toMatchObject({ service: 'Route53Resolver', action: 'listResolverEndpointIpAddresses', outputPaths: ['IpAddresses.0.Ip', 'IpAddresses.1.Ip', 'IpAddresses.2.Ip'] });
@@ -157,7 +158,7 @@ describe('fixed addresses and subnets', () => {
     template.hasResourceProperties('AWS::Route53Resolver::ResolverEndpoint', {
       IpAddresses: vpc.isolatedSubnets.map((s, i) => ({ SubnetId: stack.resolve(s.subnetId), Ip: `10.0.${i}.10` })),
     });
-    template.resourceCountIs('Custom::AWS', 0);
+    template.resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
     expect(resolver.ipAddresses).toEqual(['10.0.0.10', '10.0.1.10', '10.0.2.10']);
   });
 

@@ -8,6 +8,7 @@ import { Lazy } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { concreteApp, createCall, formatNagFindings, nagFindings, templateOf, TEST_ACCOUNT, TEST_REGION, thrown } from './fixtures';
 import { NetworkAccountStack, NetworkAccountStackProps } from '../src';
+import { LOOKUP_RESOURCE_TYPE } from '../src/private/lookups';
 
 const DEVICE = '10.20.0.0/16';
 const GATEKEEPER = '10.10.0.0/16';
@@ -148,13 +149,21 @@ describe('Direct Connect gateway association', () => {
   const [logicalId] = Object.keys(resources);
   const properties = resources[logicalId].Properties;
 
-  test('one Custom::AWS resource through the stack\'s shared lookup function, exposed on the stack', () => {
+  test('one Custom::AWS resource through the stack\'s AwsCustomResource function, exposed on the stack; the address lookup has its own function', () => {
     expect(Object.keys(resources)).toHaveLength(1);
-    // the other one reads the Resolver inbound endpoint's addresses
-    const all = Object.keys(template.findResources('Custom::AWS'));
-    expect(all).toHaveLength(2);
-    expect(all).toEqual(expect.arrayContaining([logicalId, expect.stringMatching(/^ResolverInboundAddresses/)]));
-    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([expect.stringMatching(/^AWS679f53fac002430cb0da5b7982bd2287/)]);
+    // the association is the only AwsCustomResource (a change); the Resolver inbound endpoint's addresses are a lookup
+    expect(Object.keys(template.findResources('Custom::AWS'))).toEqual([logicalId]);
+    expect(Object.keys(template.findResources(LOOKUP_RESOURCE_TYPE))).toEqual([expect.stringMatching(/^ResolverInboundAddressesLookup/)]);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).sort()).toEqual([
+      expect.stringMatching(/^AWS679f53fac002430cb0da5b7982bd2287/),
+      expect.stringMatching(/^CdkPrivateIotLookupsFunction/),
+    ]);
+    // both run with the one role of the stack's lookups, whose one policy holds both permissions
+    const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('CdkPrivateIotLookups'));
+    expect(roles).toEqual([expect.stringMatching(/^CdkPrivateIotLookupsFunctionRole/)]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [roles[0], 'Arn'] });
+    }
     expect(properties.InstallLatestAwsSdk).toBe(false);
     expect(stack.directConnectAssociation).toBeDefined();
     expect(stack.resolve(stack.directConnectAssociation!.associationId)).toEqual({ Ref: logicalId });

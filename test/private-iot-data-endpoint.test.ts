@@ -9,12 +9,12 @@ import {
 } from './fixtures';
 import { IotVpcEndpointAwsService, PrivateIotDataEndpoint, PrivateIotDataEndpointAttributes, PrivateIotDataEndpointProps } from '../src';
 import { isCdkPrivateIotError } from '../src/private/errors';
-import { IotLookups } from '../src/private/lookups';
+import { IotLookups, LOOKUP_RESOURCE_TYPE } from '../src/private/lookups';
 
 const DATA_ATS_HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 const CREDENTIALS_HOST = 'c1b2c3d4e5f6g7.credentials.iot.eu-west-1.amazonaws.com';
-/** The id of the Lambda function every AwsCustomResource of a stack shares. */
-const SHARED_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+/** The logical id prefix of the stack's lookup function. */
+const SHARED_FUNCTION_ID = 'CdkPrivateIotLookupsFunction';
 
 type Resources = Record<string, { Type: string; Properties?: any; Condition?: string }>;
 
@@ -44,16 +44,16 @@ function endpointsOf(template: Template, shortName: string): Resources {
 }
 
 
-function customAws(template: Template): Array<[string, any]> {
-  return Object.entries(template.findResources('Custom::AWS')).map(([id, r]) => [id, createCall(r)]);
+function lookupCalls(template: Template): Array<[string, any]> {
+  return Object.entries(template.findResources(LOOKUP_RESOURCE_TYPE)).map(([id, r]) => [id, createCall(r)]);
 }
 
 function describeEndpointCalls(template: Template): Array<[string, any]> {
-  return customAws(template).filter(([, call]) => call.action === 'describeEndpoint');
+  return lookupCalls(template).filter(([, call]) => call.action === 'describeEndpoint');
 }
 
 function eniLookups(template: Template): Array<[string, any]> {
-  return customAws(template).filter(([, call]) => call.action === 'describeNetworkInterfaces');
+  return lookupCalls(template).filter(([, call]) => call.action === 'describeNetworkInterfaces');
 }
 
 describe('defaults', () => {
@@ -148,7 +148,7 @@ describe('defaults', () => {
     const [lookupId, call] = lookups[0];
     expect(call).toMatchObject({ service: 'Iot', action: 'describeEndpoint', parameters: { endpointType: 'iot:Data-ATS' }, outputPaths: ['endpointAddress'] });
     expect(stack.resolve(ep.dataEndpointAddress())).toEqual({ 'Fn::GetAtt': [lookupId, 'endpointAddress'] });
-    for (const [, r] of Object.entries(template.findResources('Custom::AWS'))) {
+    for (const [, r] of Object.entries(template.findResources(LOOKUP_RESOURCE_TYPE))) {
       expect(JSON.stringify(r.Properties)).not.toMatch(/"iot:Data\\"/);
     }
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -176,7 +176,7 @@ describe('defaults', () => {
     const ep = endpoint(stack, vpc, { dataEndpointAddress: DATA_ATS_HOST });
     let template = templateOf(stack);
     expect(lambdaCount(template)).toBe(0);
-    template.resourceCountIs('Custom::AWS', 0);
+    template.resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
     expect(ep.dataEndpointAddress()).toBe(DATA_ATS_HOST);
 
     const ips = ep.dataEndpointIps();
@@ -247,7 +247,7 @@ describe('services', () => {
       credentialsEndpointAddress: CREDENTIALS_HOST,
     });
     const template = templateOf(stack);
-    template.resourceCountIs('Custom::AWS', 0);
+    template.resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
     expect(lambdaCount(template)).toBe(0);
     expect(ep.credentialsEndpointAddress()).toBe(CREDENTIALS_HOST);
   });
@@ -257,7 +257,7 @@ describe('services', () => {
     const ep = endpoint(stack, vpc, { dataEndpointAddress: DATA_ATS_HOST });
     expect(ep.credentialsEndpointIps()).toEqual([]);
     expect(ep.credentialsEndpointAddress()).toBeUndefined();
-    templateOf(stack).resourceCountIs('Custom::AWS', 0);
+    templateOf(stack).resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
   });
 
   test('greengrass: private DNS on by default, endpoint policy from policyStatements', () => {
@@ -672,7 +672,7 @@ describe('addresses', () => {
       expect(stack.resolve(n.hostedZoneId)).toEqual({ 'Fn::Select': [0, { 'Fn::Split': [':', entry] }] });
     });
     // DNS names need no lookup
-    templateOf(stack).resourceCountIs('Custom::AWS', 0);
+    templateOf(stack).resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
   });
 
   test('an endpoint of another construct is refused by privateIpAddresses, ipv6Addresses and dnsNames', () => {
@@ -683,13 +683,13 @@ describe('addresses', () => {
     expect(() => ep.privateIpAddresses(foreign)).toThrow(message);
     expect(() => ep.dnsNames(foreign)).toThrow(message);
     expect(() => other.ipv6Addresses(ep.dataEndpoints[0])).toThrow(/endpoint 'TestStack\/Endpoint\/DataEndpoint1' is not an endpoint of this construct/);
-    templateOf(stack).resourceCountIs('Custom::AWS', 0);
+    templateOf(stack).resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
   });
 
   test('ipv6Addresses of an IPv4-only construct: an error naming dualStack, and no lookup', () => {
     const { stack, ep } = threeZonesTwoEndpoints();
     expect(() => ep.ipv6Addresses(ep.dataEndpoints[0])).toThrow(/dualStack is false, so the endpoints have no IPv6 addresses; set dualStack: true/);
-    templateOf(stack).resourceCountIs('Custom::AWS', 0);
+    templateOf(stack).resourceCountIs(LOOKUP_RESOURCE_TYPE, 0);
   });
 
   test('two constructs with 3 endpoints each: one Lambda function and one shared iot:Data-ATS lookup', () => {
@@ -976,8 +976,7 @@ describe('cdk-nag', () => {
     void ep.dataEndpointIps();
     void ep.credentialsEndpointIps();
     const ours = (path: string) => path.startsWith(`${stack.node.path}/Endpoint/`)
-      || path.startsWith(`${stack.node.path}/CdkPrivateIotLookups/`)
-      || path.startsWith(`${stack.node.path}/${SHARED_FUNCTION_ID}/`);
+      || path.startsWith(`${stack.node.path}/CdkPrivateIotLookups/`);
     expect(formatNagFindings(nagFindings(stack, { include: ours }))).toEqual([]);
   });
 
@@ -1038,9 +1037,9 @@ describe('fromPrivateIotDataEndpointAttributes', () => {
     return { stack, vpc, sg, data, credentials, ep, vpce };
   }
 
-  /** The Custom::AWS resources of a template by logical id, with their create calls. */
+  /** The Custom::CdkPrivateIotLookup resources of a template by logical id, with their create calls. */
   function lookupsOf(stack: Stack): Array<[string, any]> {
-    return customAws(templateOf(stack));
+    return lookupCalls(templateOf(stack));
   }
 
   test('exposes the attributes; one network interface per zone; connections from the endpoints\' security groups, default port 8883', () => {
@@ -1098,8 +1097,8 @@ describe('fromPrivateIotDataEndpointAttributes', () => {
     expect(ids).toHaveLength(4);
     [1, 2].forEach((n, i) => {
       const vpceId = [DATA_ID, DATA2_ID][i];
-      const eniIds = lookups.find(([id]) => new RegExp(`^ImportedDataEndpoint${n}NetworkInterfaceIds[0-9A-F]{8}$`).test(id));
-      const addresses = lookups.find(([id]) => new RegExp(`^ImportedDataEndpoint${n}Addresses[0-9A-F]{8}$`).test(id));
+      const eniIds = lookups.find(([id]) => new RegExp(`^ImportedDataEndpoint${n}NetworkInterfaceIdsLookup[0-9A-F]{8}$`).test(id));
+      const addresses = lookups.find(([id]) => new RegExp(`^ImportedDataEndpoint${n}AddressesLookup[0-9A-F]{8}$`).test(id));
       expect(eniIds).toBeDefined();
       expect(addresses).toBeDefined();
       expect(eniIds![1]).toEqual({
@@ -1123,7 +1122,7 @@ describe('fromPrivateIotDataEndpointAttributes', () => {
     expect(ep.dataEndpointIps()).toEqual(ips);
     expect(ep.privateIpAddresses(ep.dataEndpoints[1])).toEqual(ips.slice(2));
     const template = templateOf(stack);
-    expect(Object.keys(template.findResources('Custom::AWS'))).toHaveLength(4);
+    expect(Object.keys(template.findResources(LOOKUP_RESOURCE_TYPE))).toHaveLength(4);
     expect(lambdaCount(template)).toBe(1);
   });
 
@@ -1162,7 +1161,7 @@ describe('fromPrivateIotDataEndpointAttributes', () => {
     expect(ep.credentialsEndpoint).toBe(credentials);
     expect(ep.credentialsEndpointIps()).toHaveLength(3);
     const lookups = lookupsOf(stack);
-    expect(lookups.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['WithCredentialsCredentialsEndpointAddresses', 'WithCredentialsCredentialsEndpointNetworkInterfaceIds']);
+    expect(lookups.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['WithCredentialsCredentialsEndpointAddressesLookup', 'WithCredentialsCredentialsEndpointNetworkInterfaceIdsLookup']);
     expect(lookups.find(([, c]) => c.action === 'describeVpcEndpoints')![1].parameters).toEqual({ VpcEndpointIds: [CREDENTIALS_ID] });
     expect(stack.resolve(ep.credentialsEndpointAddress())).toEqual(stack.resolve(IotLookups.of(stack).endpointAddress('iot:CredentialProvider')));
     const calls = describeEndpointCalls(templateOf(stack)).map(([, c]) => c.parameters.endpointType);
@@ -1176,7 +1175,7 @@ describe('fromPrivateIotDataEndpointAttributes', () => {
       vpc: first.vpc, dataEndpoints: [first.dataEndpoints[0]], greengrassEndpoint: greengrass, availabilityZones: TWO_ZONES,
     });
     expect(ep.privateIpAddresses(greengrass)).toHaveLength(2);
-    expect(lookupsOf(stack).map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GgGreengrassEndpointAddresses', 'GgGreengrassEndpointNetworkInterfaceIds']);
+    expect(lookupsOf(stack).map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GgGreengrassEndpointAddressesLookup', 'GgGreengrassEndpointNetworkInterfaceIdsLookup']);
   });
 
   test('dataEndpointAddress: the given host, else an iot:Data-ATS lookup created by the first call', () => {

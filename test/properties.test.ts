@@ -31,6 +31,7 @@ import {
   IotPrivateHostedZone, IotRecordStyle, IotZoneProfile, IotZoneProfileAssociation, IotZoneVpcAssociation, IotZoneVpcAuthorization,
   NetworkAccountStack, PrivateIotDataEndpoint, StaticIpIotFrontDoor, VpceOnlyIotPolicy,
 } from '../src';
+import { LOOKUP_RESOURCE_TYPE } from '../src/private/lookups';
 
 /** Runs per property: enough to reach the corners (1 zone, 4 zones, 50 endpoints), few enough for a fast suite. */
 const RUNS = { valid: 30, stability: 10, invalid: 120, sharing: 12, topology: 10 };
@@ -1028,7 +1029,8 @@ describe('random valid configurations', () => {
       expect(zones).toHaveLength(1 + Number(c.credentials !== undefined) + Number(hasDomain(c, (d) => d.zone === 'created')));
       const dataZoneId = logicalIdOf(stack, fleet.zone.dataZone.hostedZoneId);
       const dataZone = resources[dataZoneId].Properties;
-      const describeEndpoint = (type: string) => ofType(resources, 'Custom::AWS').filter(([, r]) => JSON.stringify(r.Properties.Create).includes(type));
+      const describeEndpoint = (type: string) => ofType(resources, LOOKUP_RESOURCE_TYPE)
+        .filter(([, r]) => JSON.stringify(r.Properties.Call).includes(type));
       expect(describeEndpoint('iot:Data-ATS')).toHaveLength(c.dataAddress === 'lookup' ? 1 : 0);
       expect(describeEndpoint('iot:CredentialProvider')).toHaveLength(c.credentials?.address === 'lookup' ? 1 : 0);
       if (c.dataAddress === 'literal') {
@@ -1049,7 +1051,7 @@ describe('random valid configurations', () => {
       expect(sorted(dataRecords.map(([, r]) => r.Properties.TTL))).toEqual([alias ? undefined : String(c.zone.ttlSeconds ?? 60)]);
 
       // one lookup Lambda per stack at most, and only when something is looked up; its role's inline policies fit IAM's 10,240 characters
-      const lookups = ofType(resources, 'Custom::AWS');
+      const lookups = ofType(resources, LOOKUP_RESOURCE_TYPE);
       expect(ofType(resources, 'AWS::Lambda::Function')).toHaveLength(lookups.length > 0 ? 1 : 0);
       const inlineByRole = new Map<string, number>();
       for (const [, p] of ofType(resources, 'AWS::IAM::Policy')) {
@@ -1124,7 +1126,7 @@ describe('random valid configurations', () => {
           expect(attributes(l.Properties.ListenerAttributes)['tcp.idle_timeout.seconds']).toBe(String(fd.idleTimeoutSeconds ?? 350));
         }
         // given Elastic IPs: their addresses are looked up at deployment
-        expect(ofType(resources, 'Custom::AWS').filter(([, r]) => JSON.stringify(r.Properties.Create).includes('describeAddresses'))).toHaveLength(fd.elasticIpIds ? 1 : 0);
+        expect(ofType(resources, LOOKUP_RESOURCE_TYPE).filter(([, r]) => JSON.stringify(r.Properties.Call).includes('describeAddresses'))).toHaveLength(fd.elasticIpIds ? 1 : 0);
       }
 
       // Global Accelerator: one accelerator with the front door's ports, client addresses preserved towards the load balancer
@@ -1574,7 +1576,10 @@ describe('random invalid configurations', () => {
 
 const PROVIDER_ACCOUNT = '111111111111';
 const CONSUMER_ACCOUNT = '222222222222';
-const LOOKUP_FUNCTION = /^AWS679f53fac002430cb0da5b7982bd2287/;
+/** The logical id of a stack's lookup function (src/private/lookups.ts). */
+const LOOKUP_FUNCTION = /^CdkPrivateIotLookupsFunction[0-9A-F]{8}$/;
+/** The logical id of the function aws-cdk-lib's AwsCustomResource shares per stack (our changes: zone associations). */
+const CHANGE_FUNCTION = /^AWS679f53fac002430cb0da5b7982bd2287/;
 
 interface SharingConfig {
   readonly providerZones: number;
@@ -1728,9 +1733,13 @@ describe('random endpoint services, consumers, zone sharing and canaries', () =>
       expect(consumer.endpoint.dataEndpoints).toHaveLength(1);
       for (const stackResources of [providerResources, consumerResources]) {
         expect(ofType(stackResources, 'AWS::Lambda::Function').filter(([id]) => LOOKUP_FUNCTION.test(id)).length).toBeLessThanOrEqual(1);
+        expect(ofType(stackResources, 'AWS::Lambda::Function').filter(([id]) => CHANGE_FUNCTION.test(id)).length).toBeLessThanOrEqual(1);
       }
-      // the consumer stack: one lookup function and the canary's, nothing else
-      expect(ofType(consumerResources, 'AWS::Lambda::Function')).toHaveLength(2);
+      // the consumer stack: the lookup function (when something is looked up), the AwsCustomResource function of its zone
+      // association (a change), and the canary's, nothing else
+      const kinds = ofType(consumerResources, 'AWS::Lambda::Function')
+        .map(([id]) => (LOOKUP_FUNCTION.test(id) ? 'lookups' : CHANGE_FUNCTION.test(id) ? 'changes' : 'other')).sort();
+      expect(kinds).toEqual([...(ofType(consumerResources, LOOKUP_RESOURCE_TYPE).length > 0 ? ['lookups'] : []), 'changes', 'other'].sort());
 
       const consumerGroup = logicalIdOf(consumerStack, consumer.endpoint.securityGroup.securityGroupId);
       for (const rule of ingressRules(consumerResources)) {
@@ -1763,7 +1772,7 @@ describe('random endpoint services, consumers, zone sharing and canaries', () =>
       expect(alarms).toHaveLength(s.canary.schedule ? 1 : 0);
       if (s.canary.schedule) {
         const [[, alarm]] = alarms;
-        const [[, fn]] = ofType(consumerResources, 'AWS::Lambda::Function').filter(([id]) => !LOOKUP_FUNCTION.test(id));
+        const [[, fn]] = ofType(consumerResources, 'AWS::Lambda::Function').filter(([id]) => !LOOKUP_FUNCTION.test(id) && !CHANGE_FUNCTION.test(id));
         const period = alarm.Properties.Period;
         expect(period % 60 === 0 && period <= 7 * 86400).toBe(true);
         expect(period).toBeGreaterThanOrEqual(longestGapByMinutes(s.canary.schedule) + fn.Properties.Timeout + 60);

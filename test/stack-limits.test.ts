@@ -3,8 +3,10 @@ import * as path from 'path';
 import { App, CfnOutput, CfnWaitConditionHandle, NestedStack, Stack, StackSynthesizer } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { concreteApp, LINT_SKIP_CONTEXT, templateOf, testStack, testVpc, thrown, validationMessage } from './fixtures';
-import { IotAccountStack, IotVpcEndpointAwsService, IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
+import { IotAccountStack, IotVpcEndpointAwsService, IotPrivateHostedZone, IotZoneVpcAssociation, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
+import { LOOKUP_RESOURCE_TYPE, LOOKUP_RUNTIME } from '../src/private/lookups';
 import { stackFigures } from '../src/private/stack-limits';
 
 const DATA_ADDRESS = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
@@ -32,9 +34,9 @@ function resourceCount(template: Template): number {
   return Object.keys(template.toJSON().Resources).length;
 }
 
-/** The number of describeNetworkInterfaces lookups (Custom::AWS) in a template. */
+/** The number of describeNetworkInterfaces lookups (Custom::CdkPrivateIotLookup) in a template. */
 function eniLookupCount(template: Template): number {
-  return Object.values(template.findResources('Custom::AWS')).filter((r) => JSON.stringify(r.Properties.Create).includes('describeNetworkInterfaces')).length;
+  return Object.values(template.findResources(LOOKUP_RESOURCE_TYPE)).filter((r) => JSON.stringify(r.Properties.Call).includes('describeNetworkInterfaces')).length;
 }
 
 /** The template file aws-cdk-lib writes for `stack`, parsed, and its size in bytes. */
@@ -79,7 +81,7 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(message).toMatch(/lower expectedDevices here and give the rest of the fleet a PrivateIotDataEndpoint in another stack, or move constructs into a stack of their own/);
   });
 
-  test('the lookup function\'s role keeps one policy, the same for 1 and for 50 address lookups (IAM: 10,240 characters of inline policies per role)', () => {
+  test('one lookup function, one role and one policy, the same for 1 and for 50 address lookups (IAM: 10,240 characters of inline policies per role)', () => {
     const policies = (expectedDevices: number) => {
       const stack = testStack(concreteApp(), 'Lookups');
       const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc: testVpc(stack), expectedDevices, interfaceEndpointQuota: 60 });
@@ -87,7 +89,16 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
       endpoint.dataEndpointAddress();
       const template = templateOf(stack);
       expect(eniLookupCount(template)).toBe(Math.ceil(expectedDevices / 100_000));
-      expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
+      const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+      expect(functions).toHaveLength(1);
+      const [[functionId, fn]] = functions;
+      expect(fn.Properties.Runtime).toBe(LOOKUP_RUNTIME);
+      // every lookup goes to that function, and the function runs with the one role
+      const tokens = Object.values(template.findResources(LOOKUP_RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
+      expect(new Set(tokens)).toEqual(new Set([JSON.stringify({ 'Fn::GetAtt': [functionId, 'Arn'] })]));
+      const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+      expect(roles).toHaveLength(1);
+      expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [roles[0], 'Arn'] });
       return Object.values(template.findResources('AWS::IAM::Policy')).map((p: any) => JSON.stringify(p.Properties.PolicyDocument));
     };
     const one = policies(100_000);
@@ -168,14 +179,14 @@ describe('CloudFormation limits are checked when the app is synthesized', () => 
     expect(Buffer.byteLength(JSON.stringify(written.template, undefined, 1))).toBe(written.bytes);
     const padded = { ...written.template, Resources: { ...written.template.Resources } };
     for (let i = 0; i < 100; i++) {
-      padded.Resources[`Mine${i}`] = { Type: 'AWS::CloudFormation::WaitConditionHandle', Metadata: { Padding: 'x'.repeat(8_000) } };
+      padded.Resources[`Mine${i}`] = { Type: 'AWS::CloudFormation::WaitConditionHandle', Metadata: { Padding: 'x'.repeat(9_000) } };
     }
     const expected = Buffer.byteLength(JSON.stringify(padded, undefined, 1));
     expect(expected).toBeGreaterThan(1_000_000);
 
     const app = concreteApp();
     const { stack } = fleetStack(app);
-    userResources(stack, 100, 8_000);
+    userResources(stack, 100, 9_000);
     const message = validationMessage(thrown(() => app.synth()), 'Fleet');
     expect(message).toMatch(/^CdkPrivateIotError: PrivateIotDataEndpoint 'Fleet\/Endpoint': expectedDevices brings stack 'Fleet' to a template of /);
     expect(message).toContain(`a template of ${expected.toLocaleString('en-US')} bytes, more than the 1,000,000 CloudFormation accepts`);
@@ -476,4 +487,39 @@ test('an imported VPC counts like a new one (no lookups needed for the checks)',
   });
   const error = thrown(() => new PrivateIotDataEndpoint(stack, 'Endpoint', { vpc, expectedDevices: 5_100_000 }));
   expect(error.prop).toBe('expectedDevices');
+});
+
+describe('IAM: the inline policies of the lookup role', () => {
+  /** A network stack associating `zones` hosted zones of its own with a VPC: one zone-scoped policy per zone. */
+  function associations(zones: number): App {
+    const app = concreteApp();
+    const stack = new Stack(app, 'Net', { env: { account: '333333333333', region: 'eu-west-1' } });
+    const vpc = testVpc(stack, 'Vpc');
+    const other = testVpc(stack, 'Other');
+    const ids = Array.from({ length: zones }, (_, i) => new route53.PrivateHostedZone(stack, `Zone${i}`, { zoneName: `z${i}.example.com`, vpc: other }).hostedZoneId);
+    new IotZoneVpcAssociation(stack, 'IotZones', { hostedZoneIds: ids, vpc });
+    return app;
+  }
+
+  /** The inline policies (AWS::IAM::Policy) of the template, white space excluded. */
+  function inlineSizes(app: App): number[] {
+    const template = app.synth().getStackByName('Net').template;
+    return Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy')
+      .map((r) => JSON.stringify(r.Properties.PolicyDocument).replace(/\s/g, '').length);
+  }
+
+  test('30 zone-scoped policies fit: the stack synthesizes, its inline policies well under 10,240 characters', () => {
+    const sizes = inlineSizes(associations(30));
+    expect(sizes).toHaveLength(31);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(10_240);
+  });
+
+  test('60 do not: the helper\'s validation names the figure, the stack and the way out', () => {
+    const app = associations(60);
+    const message = validationMessage(thrown(() => app.synth()), 'Net/CdkPrivateIotLookups');
+    expect(message).toMatch(/^CdkPrivateIotError: IotLookups 'Net\/CdkPrivateIotLookups': the deployment-time lookups and changes of stack 'Net' need inline policies of at least (\d+) characters on their role \(60 of them scoped to a zone or Resolver endpoint of the app, for Net\/IotZones\), more than the 10240 IAM accepts for one role; move some of the zone associations or Resolver endpoints into another stack$/);
+    // a lower bound: tokens count as nothing, so the figure is below what the template holds
+    const bound = Number(/at least (\d+) characters/.exec(message)![1]);
+    expect(bound).toBeGreaterThan(10_240);
+  });
 });

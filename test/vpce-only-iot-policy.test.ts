@@ -1,6 +1,7 @@
 import { App, CfnParameter, Fn, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { templateOf, testStack, testVpc, thrown, validationMessage } from './fixtures';
 import { CrossAccountIotEndpointService, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../src';
@@ -84,6 +85,10 @@ class FakeIotDataEndpoint extends Construct implements IPrivateIotDataEndpoint {
   public privateIpAddresses(_endpoint: ec2.IInterfaceVpcEndpoint): string[] { return []; }
   public ipv6Addresses(_endpoint: ec2.IInterfaceVpcEndpoint): string[] { return []; }
   public dnsNames(_endpoint: ec2.IInterfaceVpcEndpoint): IotEndpointDnsName[] { return []; }
+  public grantConnect(): iam.Grant { throw new Error('the policy never grants'); }
+  public grantPublish(): iam.Grant { throw new Error('the policy never grants'); }
+  public grantSubscribe(): iam.Grant { throw new Error('the policy never grants'); }
+  public grantReceive(): iam.Grant { throw new Error('the policy never grants'); }
 }
 
 describe('VpceOnlyIotPolicy defaults', () => {

@@ -28,3 +28,6 @@ export const NLB_TARGETS_PER_ZONE = 500;
 
 /** Elastic Load Balancing quota "Targets per Target Group per Region" for IP targets (adjustable; default). */
 export const NLB_TARGETS_PER_TARGET_GROUP = 1_000;
+
+/** IAM: the inline policies of one role may total 10,240 characters (white space not counted). */
+export const MAX_ROLE_INLINE_POLICY_CHARS = 10_240;

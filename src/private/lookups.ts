@@ -1,26 +1,68 @@
-import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+// Types only: CfnFunction is loaded by the first lookup (aws-cdk-lib/aws-lambda is a large module).
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
+// Types only: the module is loaded by `sdkChange`, the only user of AwsCustomResource (a stack with lookups alone never
+// loads it, nor the region-info facts it reads to pick its runtime).
+import type * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { CdkPrivateIotError } from './errors';
+import { MAX_ROLE_INLINE_POLICY_CHARS } from './limits';
 import { acknowledge, acknowledgeGuard } from './nag';
+import { estimatedDocumentSize } from './policy-size';
 
 /** Construct id of the stack-wide lookup helper. */
 const LOOKUPS_ID = 'CdkPrivateIotLookups';
+/** `AwsCustomResource.PROVIDER_FUNCTION_UUID`, written out so that reading it does not load aws-cdk-lib/custom-resources. */
+const AWS_CUSTOM_RESOURCE_FUNCTION_UUID = '679f53fa-c002-430c-b0da-5b7982bd2287';
 /** Construct id of the Lambda function that every `AwsCustomResource` of a stack shares. */
-const AWS_CUSTOM_RESOURCE_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+const AWS_CUSTOM_RESOURCE_FUNCTION_ID = `AWS${AWS_CUSTOM_RESOURCE_FUNCTION_UUID.replace(/-/g, '')}`;
+/** CloudFormation type of a lookup (src/private/lookup-handler.ts). */
+export const LOOKUP_RESOURCE_TYPE = 'Custom::CdkPrivateIotLookup';
+/**
+ * The lookup function's runtime, named explicitly (no region-info lookup). A string, so it does not depend on the
+ * aws-cdk-lib release: the latest Node.js that Lambda offers (the connectivity canary runs on it too).
+ */
+export const LOOKUP_RUNTIME = 'nodejs24.x';
+/** Timeout of the lookup function; the handler answers FAILED before it (lookup-handler.ts RESPONSE_MARGIN_MS). */
+export const LOOKUP_TIMEOUT = Duration.minutes(2);
+/** The minified handler that is inlined as the function's code (built by `npx projen bundle`). */
+const HANDLER_FILE = path.join(__dirname, '..', '..', 'assets', 'private', 'lookup-handler', 'index.js');
+let handlerSource: string | undefined;
+
+/** The minified handler source, read once per process. */
+export function lookupHandlerSource(): string {
+  if (handlerSource === undefined) {
+    if (!fs.existsSync(HANDLER_FILE)) {
+      throw new Error(`cdk-private-iot: ${HANDLER_FILE} is missing (in a clone of the repository, run \`npx projen bundle\`)`);
+    }
+    handlerSource = fs.readFileSync(HANDLER_FILE, 'utf-8').trim();
+  }
+  return handlerSource;
+}
 
 /**
  * Deployment-time lookups of values CloudFormation does not expose (IoT endpoint hostnames, ENI and Elastic IP addresses).
  *
- * All of them are `AwsCustomResource`s, so a stack gets exactly one Lambda function for all of them, however
- * many constructs and endpoints it has. One per stack (`IotLookups.of(scope)`).
+ * Every lookup is a `Custom::CdkPrivateIotLookup` resource served by one Lambda function per stack, however many
+ * constructs and endpoints it has (one helper per stack: `IotLookups.of(scope)`). The function's code is the minified
+ * src/private/lookup-handler.ts inlined into the template (no asset to stage), its runtime is named explicitly
+ * (`LOOKUP_RUNTIME`), its logs go to this helper's log group (one year). Lookups only read: Delete does nothing.
  *
  * The function runs with this helper's role, and every lookup's permission goes into that role's one policy,
  * deduplicated: the policy grows with the set of distinct statements (actions, and resources where an action can be
- * scoped), not with the number of lookups. (`AwsCustomResource` alone attaches one inline policy per lookup to the
- * shared role, and IAM caps a role's inline policies at 10,240 characters in all: about 90 lookups would fail at
- * deployment.)
+ * scoped), not with the number of lookups. (IAM caps a role's inline policies at 10,240 characters in all:
+ * `AwsCustomResource` alone attaches one inline policy per lookup, so about 90 lookups would fail at deployment.)
+ *
+ * Changes (`sdkChange`: cross-account zone associations, Direct Connect gateway associations) stay on aws-cdk-lib's
+ * `AwsCustomResource`, with the same role: see `sdkChange` for why they cannot move. Earlier releases ran the lookups
+ * through `AwsCustomResource` too (`Custom::AWS`); the lookups now have other construct ids (suffix `Lookup`), hence
+ * new logical ids, because CloudFormation rejects a change of a custom resource's type or ServiceToken under the same
+ * logical id. On update CloudFormation creates the new lookups and deletes the old ones, which is safe: the old
+ * lookups' Delete is a no-op and the values they return do not change.
  */
 export class IotLookups extends Construct {
   /** The lookup helper of the stack that contains `scope`. */
@@ -38,7 +80,10 @@ export class IotLookups extends Construct {
   private readonly granted = new Map<iam.IPrincipal, Set<string>>();
   /** Why `Resource: *` cannot be narrowed, per action (for the cdk-nag acknowledgement of the policy). */
   private readonly wildcardReasons = new Set<string>();
+  /** The policies of statements scoped to a resource of the app, attached to `role` (counted by the size check). */
+  private readonly scopedPolicies: iam.Policy[] = [];
   private sharedFunctionAcknowledged = false;
+  private lookupFunction?: lambda.CfnFunction;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -51,21 +96,22 @@ export class IotLookups extends Construct {
       description: 'Deployment-time lookups of cdk-private-iot (IoT endpoint hostnames, network interface and Elastic IP addresses)',
     });
     this.logGroup.grantWrite(this.role);
+    this.node.addValidation({ validate: () => this.checkRolePolicySize() });
     acknowledgeGuard(this.logGroup, 'cloudwatch_log_group_encrypted_check',
-      'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames, which are not secret; '
+      'Logs of the deployment-time lookup function hold only the lookups\' calls (resource ids) and answers (IoT endpoint hostnames, IP addresses), which are not secret; '
       + 'CloudWatch Logs encrypts them at rest with a service key (a customer-managed KMS key would cost a key per stack for no secret).');
     acknowledge(this.logGroup, [
       {
         id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-        reason: 'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames, which are not secret; CloudWatch Logs encrypts them at rest with a service key.',
+        reason: 'Logs of the deployment-time lookup function hold only the lookups\' calls (resource ids) and answers (IoT endpoint hostnames, IP addresses), which are not secret; CloudWatch Logs encrypts them at rest with a service key.',
       },
       {
         id: 'HIPAA.Security-CloudWatchLogGroupEncrypted',
-        reason: 'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames (no PHI); CloudWatch Logs encrypts them at rest with a service key.',
+        reason: 'Logs of the deployment-time lookup function hold only the lookups\' calls (resource ids) and answers (IoT endpoint hostnames, IP addresses) (no PHI); CloudWatch Logs encrypts them at rest with a service key.',
       },
       {
         id: 'PCI.DSS.321-CloudWatchLogGroupEncrypted',
-        reason: 'Logs of the deployment-time lookup function hold only AWS API request ids and IoT endpoint hostnames (no cardholder data); CloudWatch Logs encrypts them at rest with a service key.',
+        reason: 'Logs of the deployment-time lookup function hold only the lookups\' calls (resource ids) and answers (IoT endpoint hostnames, IP addresses) (no cardholder data); CloudWatch Logs encrypts them at rest with a service key.',
       },
     ]);
   }
@@ -80,15 +126,15 @@ export class IotLookups extends Construct {
       return cached;
     }
     const id = endpointType.replace(/^iot:/, '').replace(/[^A-Za-z0-9]/g, '') + 'Endpoint';
-    const call: cr.AwsSdkCall = {
+    const call: LookupCall = {
       service: 'Iot',
       action: 'describeEndpoint',
       parameters: { endpointType },
-      physicalResourceId: cr.PhysicalResourceId.fromResponse('endpointAddress'),
+      physicalResourceId: { responsePath: 'endpointAddress' },
       outputPaths: ['endpointAddress'],
     };
     const lookup = this.sdkLookup(this, id, call, 'iot:DescribeEndpoint');
-    const address = lookup.getResponseField('endpointAddress');
+    const address = lookup.getAttString('endpointAddress');
     this.endpointAddresses.set(endpointType, address);
     return address;
   }
@@ -113,22 +159,22 @@ export class IotLookups extends Construct {
         paths.push(`NetworkInterfaces.${i}.Ipv6Addresses.0.Ipv6Address`);
       }
     }
-    const call: cr.AwsSdkCall = {
+    const call: LookupCall = {
       service: 'EC2',
       action: 'describeNetworkInterfaces',
       // One token per interface (all of them, so their order does not matter): a list token inside the call's JSON
       // would make aws-cdk-lib add a second Lambda function (CdkJsonStringify) to the stack.
       parameters: { NetworkInterfaceIds: networkInterfaceIds },
-      physicalResourceId: cr.PhysicalResourceId.of(physicalId),
+      physicalResourceId: { id: physicalId },
       outputPaths: paths,
     };
     const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeNetworkInterfaces');
     const ipv4: string[] = [];
     const ipv6Addresses: string[] = [];
     for (let i = 0; i < count; i++) {
-      ipv4.push(lookup.getResponseField(`NetworkInterfaces.${i}.PrivateIpAddress`));
+      ipv4.push(lookup.getAttString(`NetworkInterfaces.${i}.PrivateIpAddress`));
       if (ipv6) {
-        ipv6Addresses.push(lookup.getResponseField(`NetworkInterfaces.${i}.Ipv6Addresses.0.Ipv6Address`));
+        ipv6Addresses.push(lookup.getAttString(`NetworkInterfaces.${i}.Ipv6Addresses.0.Ipv6Address`));
       }
     }
     return { ipv4, ipv6: ipv6Addresses };
@@ -145,15 +191,15 @@ export class IotLookups extends Construct {
    */
   public vpcEndpointNetworkInterfaceIds(scope: Construct, id: string, vpcEndpointId: string, count: number): string[] {
     const paths = range(count).map((i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`);
-    const call: cr.AwsSdkCall = {
+    const call: LookupCall = {
       service: 'EC2',
       action: 'describeVpcEndpoints',
       parameters: { VpcEndpointIds: [vpcEndpointId] },
-      physicalResourceId: cr.PhysicalResourceId.of(vpcEndpointId),
+      physicalResourceId: { id: vpcEndpointId },
       outputPaths: paths,
     };
     const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeVpcEndpoints');
-    return paths.map((path) => lookup.getResponseField(path));
+    return paths.map((p) => lookup.getAttString(p));
   }
 
   /**
@@ -161,15 +207,15 @@ export class IotLookups extends Construct {
    * the addresses come back in no particular order).
    */
   public elasticIpAddresses(scope: Construct, id: string, allocationIds: string[]): string[] {
-    const call: cr.AwsSdkCall = {
+    const call: LookupCall = {
       service: 'EC2',
       action: 'describeAddresses',
       parameters: { AllocationIds: allocationIds },
-      physicalResourceId: cr.PhysicalResourceId.of(allocationIds.join(',')),
+      physicalResourceId: { id: allocationIds.join(',') },
       outputPaths: allocationIds.map((_, i) => `Addresses.${i}.PublicIp`),
     };
     const lookup = this.sdkLookup(scope, id, call, 'ec2:DescribeAddresses');
-    return allocationIds.map((_, i) => lookup.getResponseField(`Addresses.${i}.PublicIp`));
+    return allocationIds.map((_, i) => lookup.getAttString(`Addresses.${i}.PublicIp`));
   }
 
   /**
@@ -181,51 +227,140 @@ export class IotLookups extends Construct {
    */
   public resolverEndpointAddresses(scope: Construct, id: string, endpointId: string, endpointArn: string, count: number): string[] {
     const paths = range(count).map((i) => `IpAddresses.${i}.Ip`);
-    const call: cr.AwsSdkCall = {
+    const call: LookupCall = {
       service: 'Route53Resolver',
       action: 'listResolverEndpointIpAddresses',
       parameters: { ResolverEndpointId: endpointId, MaxResults: 100 },
-      physicalResourceId: cr.PhysicalResourceId.of(endpointId),
+      physicalResourceId: { id: endpointId },
       outputPaths: paths,
     };
-    const lookup = this.customResource(scope, id, { onCreate: call, onUpdate: call }, [new iam.PolicyStatement({
+    const lookup = this.lookup(scope, id, call, [new iam.PolicyStatement({
       actions: ['route53resolver:ListResolverEndpointIpAddresses'],
       resources: [endpointArn],
     })]);
-    return paths.map((path) => lookup.getResponseField(path));
+    return paths.map((p) => lookup.getAttString(p));
   }
 
   /**
    * A change made at deployment through the stack's shared AwsCustomResource function: `create` on create, `update`
-   * (default `create`) on update (a changed physical id makes CloudFormation delete the old one), `delete` on delete. For APIs CloudFormation has no
-   * resource for, such as cross-account hosted zone associations.
+   * (default `create`) on update (a changed physical id makes CloudFormation delete the old one), `delete` on delete. For
+   * APIs CloudFormation has no resource for, such as cross-account hosted zone associations.
+   *
+   * Changes stay on aws-cdk-lib's `AwsCustomResource` (`Custom::AWS`), not on the lookup function: CloudFormation does
+   * not allow a custom resource's ServiceToken or type to change on update, so moving a change to another function
+   * means a new logical id, and CloudFormation would then run the OLD resource's Delete (disassociate the VPC from the
+   * zone, delete the Direct Connect gateway association) in its cleanup, after the new one was created: a deployed
+   * association would be lost by an update. aws-cdk-lib/custom-resources is loaded here, by the first change only.
    */
   public sdkChange(scope: Construct, id: string, change: SdkChange): cr.AwsCustomResource {
-    return this.customResource(scope, id, { onCreate: change.create, onUpdate: change.update ?? change.create, onDelete: change.delete },
-      change.statements, change.why);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AwsCustomResource } = require('aws-cdk-lib/custom-resources') as typeof cr;
+    const resource = new AwsCustomResource(scope, id, {
+      onCreate: change.create,
+      onUpdate: change.update ?? change.create,
+      onDelete: change.delete,
+      role: this.role,
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    // The stack's singleton function has this role unless someone else's AwsCustomResource created it first: grant
+    // to whatever principal runs the calls.
+    this.grant(resource, resource.grantPrincipal, change.statements, change.why);
+    this.acknowledgeSharedFunction();
+    return resource;
   }
 
   /**
-   * A read-only SDK call at deployment (on create and update) through the stack's shared AwsCustomResource function.
+   * A read-only SDK call at deployment (on create and update) through the stack's lookup function.
    * @param action the IAM action, which has no resource-level permissions (so the policy needs `Resource: *`)
    */
-  private sdkLookup(scope: Construct, id: string, call: cr.AwsSdkCall, action: string): cr.AwsCustomResource {
-    return this.customResource(scope, id, { onCreate: call, onUpdate: call }, [new iam.PolicyStatement({ actions: [action], resources: ['*'] })],
+  private sdkLookup(scope: Construct, id: string, call: LookupCall, action: string): Lookup {
+    return this.lookup(scope, id, call, [new iam.PolicyStatement({ actions: [action], resources: ['*'] })],
       `${action} does not support resource-level permissions (its resource type is "*").`);
   }
 
   /**
-   * An `AwsCustomResource` run by the stack's shared function with this helper's role; its statements go into the
-   * role's one policy, each distinct statement once. The function depends on the role and its policy, and the custom
-   * resource on the function, so the permission exists before the call.
+   * A lookup resource (`Custom::CdkPrivateIotLookup`) served by the stack's lookup function; its statements go into the
+   * role's one policy, each distinct statement once. The function depends on the role and its policy, and the lookup
+   * on the function, so the permission exists before the call.
+   *
+   * The construct id is `<id>Lookup`: not the id the `AwsCustomResource` of earlier releases had, so the logical id
+   * differs from the old `Custom::AWS` resource's (see the class documentation).
    * @param why why a `Resource: *` in `statements` cannot be narrowed
    */
-  private customResource(scope: Construct, id: string, calls: Pick<cr.AwsCustomResourceProps, 'onCreate' | 'onUpdate' | 'onDelete'>,
-    statements: iam.PolicyStatement[], why?: string): cr.AwsCustomResource {
-    const resource = new cr.AwsCustomResource(scope, id, { ...calls, role: this.role, installLatestAwsSdk: false, logGroup: this.logGroup });
-    // The stack's singleton function has this role unless someone else's AwsCustomResource created it first: grant
-    // to whatever principal runs the calls.
-    const principal = resource.grantPrincipal;
+  private lookup(scope: Construct, id: string, call: LookupCall, statements: iam.PolicyStatement[], why?: string): Lookup {
+    if (awsCustomResourceLookups(scope)) {
+      return this.awsCustomResourceLookup(scope, id, call, statements, why);
+    }
+    const resource = new CustomResource(scope, `${id}Lookup`, {
+      serviceToken: this.function().getAtt('Arn').toString(),
+      resourceType: LOOKUP_RESOURCE_TYPE,
+      properties: { Call: Stack.of(scope).toJsonString(call) },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.grant(resource, this.role, statements, why);
+    return resource;
+  }
+
+  /**
+   * A lookup as releases before the lookup function made it (`AWS_CUSTOM_RESOURCE_LOOKUPS_CONTEXT`): an
+   * `AwsCustomResource` under the construct id `id`, so the resource, its logical id and what refers to it (zone names,
+   * records, exports of looked-up values) stay as deployed.
+   */
+  private awsCustomResourceLookup(scope: Construct, id: string, call: LookupCall, statements: iam.PolicyStatement[], why?: string): Lookup {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AwsCustomResource, PhysicalResourceId } = require('aws-cdk-lib/custom-resources') as typeof cr;
+    const sdkCall: cr.AwsSdkCall = {
+      service: call.service,
+      action: call.action,
+      parameters: call.parameters,
+      physicalResourceId: 'id' in call.physicalResourceId
+        ? PhysicalResourceId.of(call.physicalResourceId.id)
+        : PhysicalResourceId.fromResponse(call.physicalResourceId.responsePath),
+      outputPaths: call.outputPaths,
+    };
+    const resource = new AwsCustomResource(scope, id, {
+      onCreate: sdkCall,
+      onUpdate: sdkCall,
+      role: this.role,
+      installLatestAwsSdk: false,
+      logGroup: this.logGroup,
+    });
+    this.grant(resource, resource.grantPrincipal, statements, why);
+    this.acknowledgeSharedFunction();
+    return { getAttString: (responsePath: string) => resource.getResponseField(responsePath) };
+  }
+
+  /** The stack's lookup function (created by the first lookup). */
+  private function(): lambda.CfnFunction {
+    if (this.lookupFunction) {
+      return this.lookupFunction;
+    }
+    // The L1 CfnFunction (no asset, no runtime lookup), loaded here: about 6 ms at synthesis. A plain CfnResource of
+    // the same type would save that, but cdk-nag's Lambda rules check `instanceof CfnFunction` and would skip it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CfnFunction } = require('aws-cdk-lib/aws-lambda') as typeof lambda;
+    const fn = new CfnFunction(this, 'Function', {
+      description: 'Deployment-time lookups of cdk-private-iot (read-only AWS API calls for values CloudFormation does not expose)',
+      code: { zipFile: lookupHandlerSource() },
+      handler: 'index.handler',
+      runtime: LOOKUP_RUNTIME,
+      timeout: LOOKUP_TIMEOUT.toSeconds(),
+      role: this.role.roleArn,
+      loggingConfig: { logGroup: this.logGroup.logGroupName },
+    });
+    // the role with all its policies (the default one is created by the lookups' grants) before the function
+    fn.node.addDependency(this.role);
+    this.lookupFunction = fn;
+    this.acknowledgeLookupFunction(fn);
+    return fn;
+  }
+
+  /**
+   * Grants `statements` to `principal` for the calls of `resource`: each distinct statement once in the principal's
+   * policy; a statement that names a resource of the app in a policy of its own that only `resource` waits for.
+   */
+  private grant(resource: Construct, principal: iam.IPrincipal, statements: iam.PolicyStatement[], why?: string): void {
     const granted = this.granted.get(principal) ?? new Set<string>();
     this.granted.set(principal, granted);
     const stack = Stack.of(this);
@@ -248,15 +383,37 @@ export class IotLookups extends Construct {
     if (scoped.length > 0) {
       const policy = new iam.Policy(resource, 'CustomResourcePolicy', { statements: scoped });
       policy.attachToRole(principal as iam.IRole);
+      if (principal === this.role) {
+        this.scopedPolicies.push(policy);
+      }
       resource.node.addDependency(policy);
       acknowledgeScopedPolicy(policy);
     }
     if (why) {
       this.wildcardReasons.add(why);
     }
-    this.acknowledgeSharedFunction();
     this.acknowledgePolicy();
-    return resource;
+  }
+
+  /**
+   * The message of a `CdkPrivateIotError` when the inline policies of the lookup role (its one policy, plus one per
+   * lookup or change scoped to a resource of the app) are sure to exceed the 10,240 characters IAM accepts for one role
+   * (a lower bound: white space excluded, tokens counted as the shortest value they can take). None when they fit.
+   */
+  private checkRolePolicySize(): string[] {
+    const stack = Stack.of(this);
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+    const policies = [...(defaultPolicy ? [defaultPolicy] : []), ...this.scopedPolicies];
+    const size = policies.reduce((sum, policy) => sum + estimatedDocumentSize(stack.resolve(policy.document), new Map()), 0);
+    if (size <= MAX_ROLE_INLINE_POLICY_CHARS) {
+      return [];
+    }
+    // the constructs whose lookups or changes hold the scoped policies (policy -> custom resource -> construct)
+    const owners = [...new Set(this.scopedPolicies.map((policy) => policy.node.scope!.node.scope!.node.path))];
+    return [new CdkPrivateIotError(this, 'stack', `the deployment-time lookups and changes of stack '${stack.node.path}' need inline policies of at least `
+      + `${size} characters on their role (${this.scopedPolicies.length} of them scoped to a zone or Resolver endpoint of the app, for `
+      + `${owners.slice(0, 3).join(', ')}${owners.length > 3 ? ', ...' : ''}), more than the ${MAX_ROLE_INLINE_POLICY_CHARS} `
+      + 'IAM accepts for one role; move some of the zone associations or Resolver endpoints into another stack').message];
   }
 
   /** Acknowledges, with reasons, what cdk-nag reports on the role's one policy (rewritten as reasons accumulate). */
@@ -277,14 +434,21 @@ export class IotLookups extends Construct {
     ]);
   }
 
-  /** Acknowledges, with reasons, what cdk-nag reports on the Lambda function AwsCustomResource shares per stack. */
+  /** Acknowledges, with reasons, what cdk-nag and Guard report on the stack's lookup function. */
+  private acknowledgeLookupFunction(fn: lambda.CfnFunction): void {
+    acknowledgeFunction(fn, 'The stack-wide lookup function of cdk-private-iot runs only during deployment, to read IoT endpoint hostnames and '
+      + 'network interface, Elastic IP and Resolver endpoint addresses (read-only calls)', 'regional AWS APIs (EC2, IoT, Route 53 Resolver)');
+  }
+
+  /** Acknowledges, with reasons, what cdk-nag and Guard report on the Lambda function AwsCustomResource shares per stack. */
   private acknowledgeSharedFunction(): void {
     const fn = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_FUNCTION_ID);
     if (!fn || this.sharedFunctionAcknowledged) {
       return;
     }
     this.sharedFunctionAcknowledged = true;
-    const purpose = 'The stack-wide AwsCustomResource function of cdk-private-iot runs only during deployment, to read IoT endpoint hostnames and endpoint network interface addresses';
+    const purpose = 'The stack-wide AwsCustomResource function of cdk-private-iot runs only during deployment, to make the changes CloudFormation '
+      + 'has no resource for (cross-account hosted zone associations, Direct Connect gateway associations)';
     const role = fn.node.tryFindChild('ServiceRole');
     if (role) {
       // Someone else's AwsCustomResource created the function before ours, with aws-cdk-lib's default role.
@@ -292,21 +456,62 @@ export class IotLookups extends Construct {
         { id: 'AwsSolutions-IAM4', reason: `${purpose}; AWSLambdaBasicExecutionRole only lets it write its own logs.`, appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
       ]);
     }
-    acknowledgeGuard(fn, 'lambda_inside_vpc_check', `${purpose}; it calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only, and placing it `
-      + 'in a VPC without internet access would need more interface endpoints just for deployment.');
     acknowledge(fn, [
       { id: 'AwsSolutions-L1', reason: 'The runtime is chosen by aws-cdk-lib for its AwsCustomResource function (the latest Node.js it supports), not by this library.' },
-      { id: 'NIST.800.53.R5-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment, so a reserved concurrency would only add a quota to manage.` },
-      { id: 'NIST.800.53.R5-LambdaDLQ', reason: `${purpose}; CloudFormation invokes it synchronously through a custom resource and reports failures itself, so there is no asynchronous event to dead-letter.` },
-      { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: `${purpose}; it calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only, and placing it in a VPC without internet access would need more interface endpoints just for deployment.` },
-      { id: 'HIPAA.Security-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
-      { id: 'HIPAA.Security-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
-      { id: 'HIPAA.Security-LambdaInsideVPC', reason: `${purpose}; it handles no PHI and calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only.` },
-      { id: 'PCI.DSS.321-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
-      { id: 'PCI.DSS.321-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
-      { id: 'PCI.DSS.321-LambdaInsideVPC', reason: `${purpose}; it handles no cardholder data and calls regional AWS APIs (EC2, IoT, Route 53, Direct Connect) only.` },
     ]);
+    acknowledgeFunction(fn, purpose, 'AWS APIs (Route 53, Direct Connect)');
   }
+}
+
+/**
+ * Acknowledges, with reasons, what cdk-nag and Guard report on a deployment-time function of this library.
+ * @param apis the AWS APIs the function calls
+ */
+function acknowledgeFunction(fn: IConstruct, purpose: string, apis: string): void {
+  acknowledgeGuard(fn, 'lambda_inside_vpc_check', `${purpose}; it calls ${apis} only, and placing it `
+    + 'in a VPC without internet access would need more interface endpoints just for deployment.');
+  acknowledge(fn, [
+    { id: 'NIST.800.53.R5-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment, so a reserved concurrency would only add a quota to manage.` },
+    { id: 'NIST.800.53.R5-LambdaDLQ', reason: `${purpose}; CloudFormation invokes it synchronously through a custom resource and reports failures itself, so there is no asynchronous event to dead-letter.` },
+    { id: 'NIST.800.53.R5-LambdaInsideVPC', reason: `${purpose}; it calls ${apis} only, and placing it in a VPC without internet access would need more interface endpoints just for deployment.` },
+    { id: 'HIPAA.Security-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
+    { id: 'HIPAA.Security-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
+    { id: 'HIPAA.Security-LambdaInsideVPC', reason: `${purpose}; it handles no PHI and calls ${apis} only.` },
+    { id: 'PCI.DSS.321-LambdaConcurrency', reason: `${purpose}; CloudFormation invokes it a few times per deployment.` },
+    { id: 'PCI.DSS.321-LambdaDLQ', reason: `${purpose}; invoked synchronously by CloudFormation, which reports failures itself.` },
+    { id: 'PCI.DSS.321-LambdaInsideVPC', reason: `${purpose}; it handles no cardholder data and calls ${apis} only.` },
+  ]);
+}
+
+/** A read-only AWS API call of a lookup (the `Call` property of a `Custom::CdkPrivateIotLookup`; see lookup-handler.ts). */
+/**
+ * Context key: `true` makes the lookups `AwsCustomResource`s as before the lookup function (`Custom::AWS`, the same
+ * logical ids), for stacks deployed with an earlier release whose looked-up values name hosted zones or are exported
+ * to other stacks (see the README's changelog).
+ */
+export const AWS_CUSTOM_RESOURCE_LOOKUPS_CONTEXT = 'cdk-private-iot:awsCustomResourceLookups';
+
+/** Whether the lookups of `scope`'s stack are `AwsCustomResource`s (`AWS_CUSTOM_RESOURCE_LOOKUPS_CONTEXT`). */
+function awsCustomResourceLookups(scope: IConstruct): boolean {
+  const value: unknown = scope.node.tryGetContext(AWS_CUSTOM_RESOURCE_LOOKUPS_CONTEXT);
+  return value === true || value === 'true';
+}
+
+/** A deployment-time lookup: its answer's fields by response path. */
+interface Lookup {
+  getAttString(path: string): string;
+}
+
+interface LookupCall {
+  /** `EC2`, `Iot` or `Route53Resolver`. */
+  readonly service: string;
+  /** The action in lower camel case: `describe...`, `list...` or `get...`. */
+  readonly action: string;
+  readonly parameters: Record<string, unknown>;
+  /** The flattened response paths the resource returns as attributes; each must be in the response. */
+  readonly outputPaths: string[];
+  /** A fixed physical id, or the response path that holds it. */
+  readonly physicalResourceId: { readonly id: string } | { readonly responsePath: string };
 }
 
 /** An SDK change made at deployment (see `IotLookups.sdkChange`). */

@@ -48,7 +48,7 @@ export interface DirectConnectGatewayAssociationProps {
  * on-premises networks on a transit virtual interface reach the networks behind the Transit Gateway, and the Transit
  * Gateway learns the on-premises routes.
  *
- * One `AwsCustomResource` through the stack's shared lookup function: `directconnect:CreateDirectConnectGatewayAssociation`
+ * One `AwsCustomResource` (the stack's AwsCustomResource function, with the lookups' role): `directconnect:CreateDirectConnectGatewayAssociation`
  * on create (physical id: the association id Direct Connect returns), `UpdateDirectConnectGatewayAssociation` adding the
  * allowed prefixes on update (see `allowedPrefixes` for what an update does not do), `DeleteDirectConnectGatewayAssociation`
  * on delete. Create and delete are allowed on the Direct Connect gateway's ARN only; update has no resource-level

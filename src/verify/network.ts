@@ -484,10 +484,16 @@ export class NetworkModel {
     }
   }
 
-  /** Custom resources the library creates: zone-VPC associations and Direct Connect gateway associations. */
+  /**
+   * Custom resources the library creates: the changes, zone-VPC associations and Direct Connect gateway associations
+   * (AwsCustomResource, `Custom::AWS`: the call in `Create`), and the lookups (`Custom::CdkPrivateIotLookup`: the call
+   * in `Call`; assemblies of earlier releases have them as `Custom::AWS`), which only read: what they return is
+   * followed where a value points at one (`target`).
+   */
   private readCustom(r: Resolver, stack: StackInfo, key: ResourceKey, p: any): void {
-    const create = r.text(r.value(p.Create ?? ''));
-    const refs = referencedIds(p.Create ?? {});
+    const call = p.Create ?? p.Call ?? '';
+    const create = r.text(r.value(call));
+    const refs = referencedIds(call);
     const id = (pattern: RegExp) => refs.map((x) => `${stack.name}/${x.logicalId}`).find((k) => pattern.test(this.typeOf(stack, k)));
     if (create.includes('associateVPCWithHostedZone')) {
       const zoneId = /"HostedZoneId":"([^"]+)"/.exec(create)?.[1];

@@ -380,3 +380,28 @@ test('expected-blocked flows are ok when blocked and not ok when reachable', () 
   expect(result.verdicts.map((v) => [v.reachable, v.ok])).toEqual([[false, true], [true, false]]);
   expect(result.ok).toBe(false);
 });
+
+describe('lookups of the network interface addresses', () => {
+  test('a lookup (Custom::CdkPrivateIotLookup, its call in Call) points the records at the endpoint whose interfaces it reads', () => {
+    const world = baseWorld();
+    expect(world.DataAddresses.Type).toBe('Custom::CdkPrivateIotLookup');
+    const v = only(world, fromDevices(ATS_HOST));
+    expect(v.reachable).toBe(true);
+    expect(v.answeredBy).toBe(`com.amazonaws.${REGION}.iot.data (World/Data)`);
+  });
+
+  test('the Custom::AWS lookups of assemblies synthesized by earlier releases (call in Create) are followed the same way', () => {
+    const world = baseWorld();
+    world.DataAddresses = { Type: 'Custom::AWS', Properties: { Create: world.DataAddresses.Properties.Call, Update: world.DataAddresses.Properties.Call } };
+    const v = only(world, fromDevices(ATS_HOST));
+    expect(v.reachable).toBe(true);
+    expect(v.answeredBy).toBe(`com.amazonaws.${REGION}.iot.data (World/Data)`);
+  });
+
+  test('a lookup that reads no endpoint leaves the records pointing nowhere known', () => {
+    const world = baseWorld();
+    world.DataAddresses = { Type: 'Custom::CdkPrivateIotLookup', Properties: { Call: '{"service":"EC2","action":"describeAddresses"}' } };
+    const v = only(world, fromDevices(ATS_HOST));
+    expect(v.reachable).toBe(false);
+  });
+});

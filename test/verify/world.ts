@@ -84,8 +84,8 @@ export function interfaceEndpoint(r: Resources, name: string, service: string, v
     },
   };
   r[`${name}Addresses`] = {
-    Type: 'Custom::AWS',
-    Properties: { Create: { 'Fn::Join': ['', ['{"service":"EC2","action":"describeNetworkInterfaces","parameters":{"NetworkInterfaceIds":["', { 'Fn::Select': [0, att(name, 'NetworkInterfaceIds')] }, '"]}}']] } },
+    Type: 'Custom::CdkPrivateIotLookup',
+    Properties: { Call: { 'Fn::Join': ['', ['{"service":"EC2","action":"describeNetworkInterfaces","parameters":{"NetworkInterfaceIds":["', { 'Fn::Select': [0, att(name, 'NetworkInterfaceIds')] }, '"]}}']] } },
   };
 }
 
