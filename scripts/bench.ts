@@ -32,6 +32,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { build as esbuild, Plugin } from 'esbuild';
+import type { Attempt } from './bench/limits';
 import { linearFit, LinearFit, median, seededRandom, shuffled, spread, Spread } from './bench/stats';
 
 const ROOT = path.join(__dirname, '..');
@@ -450,14 +451,6 @@ function linearityChecks(sweep: Sweep): string[] {
 // 5. Where the limits lie (one untimed process)
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Attempt {
-  readonly devices: number;
-  readonly rejected?: string;
-  readonly endpoints?: number;
-  readonly resources?: number;
-  readonly templateBytes?: number;
-  readonly targetsPerGroup?: string;
-}
 
 interface LimitRow {
   readonly label: string;

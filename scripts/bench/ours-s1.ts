@@ -9,22 +9,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { runBench } from './harness';
 import {
-  S1_ATS_HOSTNAME, S1_AZS, S1_CERTIFICATE_ARN, S1_CLIENT_CIDR, S1_DOMAIN, S1_ENV, S1_PUBLIC_ZONE, S1_STACK, S1_SUBNETS, S1_VPC_CIDR,
+  S1_ATS_HOSTNAME, S1_CERTIFICATE_ARN, S1_CLIENT_CIDR, S1_DOMAIN, S1_ENV, S1_PUBLIC_ZONE, S1_STACK, s1Vpc,
 } from './s1-constants';
 import { IotPrivateHostedZone, PrivateIotDataEndpoint, StaticIpIotFrontDoor } from '../../src';
 
 runBench('ours', ({ outdir, context }) => {
   const app = new App({ outdir, context });
   const stack = new Stack(app, S1_STACK, { env: S1_ENV });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr(S1_VPC_CIDR),
-    maxAzs: S1_AZS,
-    natGateways: 0,
-    subnetConfiguration: [
-      { ...S1_SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
-      { ...S1_SUBNETS.isolated, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = s1Vpc(stack);
   const endpoint = new PrivateIotDataEndpoint(stack, 'Endpoint', {
     vpc,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },

@@ -14,7 +14,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import {
-  S1_ATS_HOSTNAME, S1_AZS, S1_CERTIFICATE_ARN, S1_CLIENT_CIDR, S1_DOMAIN, S1_ENV, S1_PORTS, S1_PUBLIC_ZONE, S1_STACK, S1_SUBNETS, S1_VPC_CIDR,
+  S1_ATS_HOSTNAME, S1_AZS, S1_CERTIFICATE_ARN, S1_CLIENT_CIDR, S1_DOMAIN, S1_ENV, S1_PORTS, S1_PUBLIC_ZONE, S1_STACK, s1Vpc,
 } from './s1-constants';
 
 /** Returns one deploy-time token per network interface of the endpoint: its private IPv4 address. */
@@ -24,15 +24,7 @@ export function buildPlainS1(options: { outdir: string; context: Record<string, 
   const app = new App({ outdir: options.outdir, context: options.context });
   const stack = new Stack(app, S1_STACK, { env: S1_ENV });
 
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    ipAddresses: ec2.IpAddresses.cidr(S1_VPC_CIDR),
-    maxAzs: S1_AZS,
-    natGateways: 0,
-    subnetConfiguration: [
-      { ...S1_SUBNETS.public, subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
-      { ...S1_SUBNETS.isolated, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = s1Vpc(stack);
 
   // The interface endpoint: reachable from the VPC (the load balancer forwards from its private addresses).
   const endpointSecurityGroup = new ec2.SecurityGroup(stack, 'EndpointSecurityGroup', {
