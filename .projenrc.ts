@@ -38,8 +38,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   release: false,
   depsUpgrade: false,
   integrationTestAutoDiscover: false,
-  // src/**/*.lambda.ts are bundled with esbuild into assets/ (the connectivity canary).
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+  // src/probe/canary.lambda.ts is bundled with esbuild into assets/ (below); no Lambda L2 wrapper is generated: the
+  // canary stages its code without aws-cdk-lib's s3-assets (src/private/staged-directory-code.ts).
+  lambdaAutoDiscover: false,
   bin: { 'cdk-private-iot': 'lib/probe/cli.js' },
 
   publishToPypi: { distName: 'cdk-private-iot', module: 'cdk_private_iot' },
@@ -109,6 +110,16 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // The package index loads each area of the library on first use (issue 17, part 3): see scripts/lazify-index.ts.
 project.compileTask.exec('ts-node --transpile-only --project test/tsconfig.json scripts/lazify-index.ts lib');
 project.addDevDeps(`aws-cdk-lib@${CDK_VERSION}`, 'constructs@10.5.1');
+
+// The connectivity canary's handler (src/probe/canary.lambda.ts, mqtt.js included): IotConnectivityCanary stages
+// assets/probe/canary.lambda/ as its Lambda code. The AWS SDK v3 stays external: the Lambda Node.js runtime ships it.
+project.bundler.addBundle('src/probe/canary.lambda.ts', {
+  platform: 'node',
+  target: 'node24',
+  externals: ['@aws-sdk/*'],
+  tsconfigPath: 'test/tsconfig.json',
+  watchTask: false,
+});
 
 // The deployment-time lookup function's handler (src/private/lookup-handler.ts, not *.lambda.ts: no Lambda L2 wrapper
 // is generated for it): IotLookups inlines the minified bundle into each template as Code.ZipFile, so nothing is staged.

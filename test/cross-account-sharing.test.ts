@@ -197,10 +197,13 @@ describe('CrossAccountIotEndpointService', () => {
     expect(endpointService.Properties.AcceptanceRequired).toBe(true);
     expect(endpointService.Properties.SupportedRegions).toBeUndefined();
     expect(Object.keys(endpointService.Properties).sort()).toEqual(['AcceptanceRequired', 'NetworkLoadBalancerArns']);
-    // aws-cdk-lib's L2, whose escape hatch is the L1 above
-    expect(svc.endpointService).toBeInstanceOf(ec2.VpcEndpointService);
-    expect(svc.endpointService.node.defaultChild).toBeInstanceOf(ec2.CfnVPCEndpointService);
+    // an ec2.IVpcEndpointService whose escape hatch is the L1 above, named like the construct's serviceName
+    const escapeHatch = svc.endpointService.node.defaultChild as ec2.CfnVPCEndpointService;
+    expect(escapeHatch).toBeInstanceOf(ec2.CfnVPCEndpointService);
     expect(ctx.stack.resolve(svc.endpointService.vpcEndpointServiceId)).toEqual({ Ref: resourcesOfType(template, 'AWS::EC2::VPCEndpointService')[0] });
+    expect(svc.endpointService.vpcEndpointServiceName).toBe(svc.serviceName);
+    expect(ctx.stack.resolve(svc.endpointService.vpcEndpointServiceRef)).toEqual({ serviceId: { Ref: resourcesOfType(template, 'AWS::EC2::VPCEndpointService')[0] } });
+    expect(svc.endpointService.stack).toBe(ctx.stack);
   });
 
   test('the endpoint service and its permissions keep the logical ids of versions before the L2 (a new id would replace the service, '

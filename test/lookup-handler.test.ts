@@ -4,13 +4,12 @@
  * replaced by jest virtual modules (the handler `require`s @aws-sdk/client-ec2, -iot and -route53resolver, which the
  * Lambda runtime ships and this repository does not install); and what `IotLookups` synthesizes around it.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { concreteApp, templateOf, testStack, testVpc } from './fixtures';
+import { loadedCdkModules } from './loaded-modules';
 import { IotPrivateHostedZone, PrivateIotDataEndpoint } from '../src';
 import {
   flatten, handler, LookupContext, LookupEvent, MAX_RESPONSE_BYTES, PUT_RETRY_DELAYS_MS, RESPONSE_MARGIN_MS,
@@ -458,20 +457,10 @@ describe('one lookup function per stack, inline, with an explicit runtime', () =
 });
 
 describe('what a synthesis loads', () => {
-  /**
-   * Bundles a small app with the library's sources (packages external, as the main job does), runs it in a fresh node
-   * process and returns the aws-cdk-lib modules it loaded.
-   */
+  /** The aws-cdk-lib modules a fresh process loads to synthesize a stack with an endpoint, its zone and `body`. */
   function loadedModules(body: string): string[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const esbuild = require('esbuild') as typeof import('esbuild');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookup-loads-'));
-    const entry = path.join(dir, 'app.ts');
-    fs.writeFileSync(entry, [
-      'import { App, Stack } from \'aws-cdk-lib\';',
-      'import * as ec2 from \'aws-cdk-lib/aws-ec2\';',
-      `import * as lib from ${JSON.stringify(path.join(__dirname, '..', 'src'))};`,
-      `const app = new App({ outdir: ${JSON.stringify(path.join(dir, 'out'))} });`,
+    return loadedCdkModules([
+      'const app = new App({ outdir });',
       'const stack = new Stack(app, \'One\', { env: { account: \'111111111111\', region: \'eu-west-1\' } });',
       'const vpc = new ec2.Vpc(stack, \'Vpc\', { natGateways: 0, availabilityZones: [\'eu-west-1a\', \'eu-west-1c\'],',
       '  subnetConfiguration: [{ name: \'I\', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });',
@@ -479,17 +468,7 @@ describe('what a synthesis loads', () => {
       'const zone = new lib.IotPrivateHostedZone(stack, \'Zone\', { endpoint });',
       body,
       'app.synth();',
-      'console.log(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes(\'node_modules/aws-cdk-lib/\'))));',
-    ].join('\n'));
-    const out = path.join(__dirname, '..', '.build', 'test-lookup-loads', `${path.basename(dir)}.js`);
-    esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', packages: 'external', outfile: out, logLevel: 'error' });
-    try {
-      const stdout = execFileSync(process.execPath, [out], { cwd: path.join(__dirname, '..'), encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024 });
-      return (JSON.parse(stdout.trim().split('\n').pop()!) as string[]).map((k) => k.replace(/^.*node_modules\/aws-cdk-lib\//, ''));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(out, { force: true });
-    }
+    ]);
   }
 
   test('a stack with lookups only loads neither AwsCustomResource nor the region-info facts; one with a change loads them', () => {

@@ -3,7 +3,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { IotVpcEndpointAwsService } from './iot-vpc-endpoint-aws-service';
 import { IotEndpointDnsName, IPrivateIotDataEndpoint } from './types';
@@ -12,6 +11,7 @@ import { grantIotConnect, grantIotTopics } from '../private/iot-grants';
 import { DEVICES_PER_ENDPOINT, INTERFACE_ENDPOINTS_PER_VPC, MAX_MQTT_KEEP_ALIVE_SECONDS } from '../private/limits';
 import { IotLookups, NetworkInterfaceAddresses } from '../private/lookups';
 import { acknowledgeIntrinsicPeers } from '../private/nag';
+import { regionFacts } from '../private/partition';
 import { checkStackLimits } from '../private/stack-limits';
 import { ATS_DATA_HOST, CREDENTIALS_HOST, ENDPOINT_SERVICE_NAME, checkStackRegion, validateIotPorts, validateQuota } from '../private/validation';
 
@@ -783,14 +783,14 @@ function checkServicePartition(scope: IConstruct, serviceName: string): void {
     return;
   }
   const [, prefix, region] = named;
-  const expected = RegionInfo.get(region).vpcEndpointServiceNamePrefix;
+  const expected = regionFacts(region).vpcEndpointServiceNamePrefix;
   if (expected !== undefined && prefix !== expected) {
     invalidProp(scope, 'dataServiceName', `'${serviceName}' does not match how ${region} names endpoint services (${expected}.${region}.vpce-svc-...)`
       + (prefix.startsWith('cn.') ? ': the cn. prefix belongs to the China regions only' : ''),
     'use the serviceName exactly as the provider\'s stack or `aws ec2 describe-vpc-endpoint-service-configurations` prints it');
   }
   const own = Stack.of(scope).region;
-  const partitions = [region, own].map((r) => (Token.isUnresolved(r) ? undefined : RegionInfo.get(r).partition));
+  const partitions = [region, own].map((r) => (Token.isUnresolved(r) ? undefined : regionFacts(r).partition));
   if (partitions[0] !== undefined && partitions[1] !== undefined && partitions[0] !== partitions[1]) {
     invalidProp(scope, 'dataServiceName', `'${serviceName}' is in ${region}, another partition than the stack's region ${own} (${partitions[0]}, not ${partitions[1]}), `
       + 'and PrivateLink does not cross partitions', `connect to an endpoint service of the ${partitions[1]} partition, or deploy this stack in the provider's partition`);

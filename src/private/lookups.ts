@@ -4,7 +4,7 @@ import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws
 import * as iam from 'aws-cdk-lib/aws-iam';
 // Types only: CfnFunction is loaded by the first lookup (aws-cdk-lib/aws-lambda is a large module).
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 // Types only: the module is loaded by `sdkChange`, the only user of AwsCustomResource (a stack with lookups alone never
 // loads it, nor the region-info facts it reads to pick its runtime).
 import type * as cr from 'aws-cdk-lib/custom-resources';
@@ -71,8 +71,12 @@ export class IotLookups extends Construct {
     return (stack.node.tryFindChild(LOOKUPS_ID) as IotLookups | undefined) ?? new IotLookups(stack, LOOKUPS_ID);
   }
 
-  /** Log group of the shared lookup function (the samples we replace left it unbounded). */
-  public readonly logGroup: logs.LogGroup;
+  /**
+   * Log group of the shared lookup function (the samples we replace left it unbounded). The L1 resource under a
+   * construct `LogGroup` (the logical id the L2 `logs.LogGroup` gave it): the L2 and its `grantWrite` cost about 20 ms
+   * of every synthesis (scripts/bench.ts), for one resource with one property.
+   */
+  public readonly logGroup: logs.CfnLogGroup;
   /** The role of the shared lookup function: writes its log group, and holds every lookup's permission in one policy. */
   public readonly role: iam.Role;
   private readonly endpointAddresses = new Map<string, string>();
@@ -87,15 +91,19 @@ export class IotLookups extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CfnLogGroup, RetentionDays } = require('aws-cdk-lib/aws-logs') as typeof logs;
+    this.logGroup = new CfnLogGroup(new Construct(this, 'LogGroup'), 'Resource', { retentionInDays: RetentionDays.ONE_YEAR });
+    this.logGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
     this.role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Deployment-time lookups of cdk-private-iot (IoT endpoint hostnames, network interface and Elastic IP addresses)',
     });
-    this.logGroup.grantWrite(this.role);
+    // what logs.LogGroup.grantWrite grants
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [this.logGroup.attrArn],
+    }));
     this.node.addValidation({ validate: () => this.checkRolePolicySize() });
     acknowledgeGuard(this.logGroup, 'cloudwatch_log_group_encrypted_check',
       'Logs of the deployment-time lookup function hold only the lookups\' calls (resource ids) and answers (IoT endpoint hostnames, IP addresses), which are not secret; '
@@ -261,7 +269,7 @@ export class IotLookups extends Construct {
       onDelete: change.delete,
       role: this.role,
       installLatestAwsSdk: false,
-      logGroup: this.logGroup,
+      logGroup: this.importedLogGroup(),
     });
     // The stack's singleton function has this role unless someone else's AwsCustomResource created it first: grant
     // to whatever principal runs the calls.
@@ -324,11 +332,18 @@ export class IotLookups extends Construct {
       onUpdate: sdkCall,
       role: this.role,
       installLatestAwsSdk: false,
-      logGroup: this.logGroup,
+      logGroup: this.importedLogGroup(),
     });
     this.grant(resource, resource.grantPrincipal, statements, why);
     this.acknowledgeSharedFunction();
     return { getAttString: (responsePath: string) => resource.getResponseField(responsePath) };
+  }
+
+  /** The log group as the `logs.ILogGroup` that `AwsCustomResource` takes. */
+  private importedLogGroup(): logs.ILogGroup {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LogGroup } = require('aws-cdk-lib/aws-logs') as typeof logs;
+    return (this.node.tryFindChild('ImportedLogGroup') as logs.ILogGroup | undefined) ?? LogGroup.fromLogGroupName(this, 'ImportedLogGroup', this.logGroup.ref);
   }
 
   /** The stack's lookup function (created by the first lookup). */
@@ -347,7 +362,7 @@ export class IotLookups extends Construct {
       runtime: LOOKUP_RUNTIME,
       timeout: LOOKUP_TIMEOUT.toSeconds(),
       role: this.role.roleArn,
-      loggingConfig: { logGroup: this.logGroup.logGroupName },
+      loggingConfig: { logGroup: this.logGroup.ref },
     });
     // the role with all its policies (the default one is created by the lookups' grants) before the function
     fn.node.addDependency(this.role);

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,10 +7,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CanaryFunction } from './canary-function';
 import { invalidProp } from '../private/errors';
 import { dnsServerEndpoint, isCidrBlock } from '../private/formats';
 import { acknowledge, acknowledgeGuard } from '../private/nag';
+import { StagedDirectoryCode } from '../private/staged-directory-code';
 import { validateIotPorts } from '../private/validation';
 
 /** Namespace and name of the metric the canary writes (embedded metric format). */
@@ -164,7 +165,12 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
     }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-    this.function = new CanaryFunction(this, 'Function', {
+    // the probe bundled by `npx projen bundle` (src/probe/canary.lambda.ts, mqtt.js included, AWS SDK from the runtime)
+    const fn = new lambda.Function(this, 'Function', {
+      description: 'src/probe/canary.lambda.ts',
+      runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
+      handler: 'index.handler',
+      code: new StagedDirectoryCode(path.join(__dirname, '../../assets/probe/canary.lambda')),
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: [this.securityGroup],
@@ -181,6 +187,8 @@ export class IotConnectivityCanary extends Construct implements ec2.IConnectable
         }),
       },
     });
+    fn.addEnvironment('AWS_NODEJS_CONNECTION_REUSE_ENABLED', '1', { removeInEdge: true });
+    this.function = fn;
 
     if (props.schedule && alarmWindow) {
       this.rule = new events.Rule(this, 'Schedule', {

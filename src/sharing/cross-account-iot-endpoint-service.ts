@@ -1,14 +1,13 @@
-import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { IPrivateIotDataEndpoint } from '../endpoint/types';
 import { StaticIpIotFrontDoor } from '../front-door/static-ip-iot-front-door';
 import { invalidProp } from '../private/errors';
 import { setFrontDoorOwner } from '../private/front-doors';
 import { namedOutput } from '../private/outputs';
-import { chinaAware } from '../private/partition';
+import { chinaAware, regionFacts } from '../private/partition';
 import { ACCOUNT_ID, checkRegionName, isOwnAccount, ROLE_ARN } from '../private/validation';
 
 /**
@@ -114,14 +113,16 @@ export class CrossAccountIotEndpointService extends Construct {
    */
   public readonly frontDoor: StaticIpIotFrontDoor;
   /**
-   * The endpoint service (aws-cdk-lib's `ec2.VpcEndpointService`; its `AWS::EC2::VPCEndpointService` is
-   * `endpointService.node.defaultChild`). The permissions are this construct's own (`allowAccount`, `allowRole`).
+   * The endpoint service: its `AWS::EC2::VPCEndpointService` (an `ec2.CfnVPCEndpointService`) is
+   * `endpointService.node.defaultChild`. The permissions are this construct's own (`allowAccount`, `allowRole`).
+   * Not aws-cdk-lib's `ec2.VpcEndpointService`, which creates the same resource but loads aws-cdk-lib's facts of every
+   * region for the name's prefix (150-300 ms of a synthesis).
    */
   public readonly endpointService: ec2.IVpcEndpointService;
   /**
-   * The service name consumers connect to, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`. Prefer
-   * it to `endpointService.vpcEndpointServiceName`, which has the `com.amazonaws.vpce` prefix in a stack without a
-   * region (wrong in the China regions, `cn.com.amazonaws.vpce`).
+   * The service name consumers connect to, e.g. `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`
+   * (`cn.com.amazonaws.vpce` in the China regions; in a stack without a region, chosen by a condition on the partition).
+   * The same as `endpointService.vpcEndpointServiceName`.
    * @attribute
    */
   public readonly serviceName: string;
@@ -173,22 +174,20 @@ export class CrossAccountIotEndpointService extends Construct {
     const cfnLoadBalancer = this.frontDoor.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
     cfnLoadBalancer.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic = 'off';
 
-    // The AWS::EC2::VPCEndpointService keeps the logical id it had as this construct's L1 child 'Resource': aws-cdk-lib's
-    // L2 names its L1 child after itself, and logical ids leave out path components named 'Default', so
-    // '<this>/Resource/Default/Default' gets the id of '<this>/Resource'. A new logical id would replace the service, and
-    // a replacement has a new name, which breaks every consumer's interface endpoint.
-    this.endpointService = new ec2.VpcEndpointService(new Construct(this, 'Resource'), 'Default', {
-      vpcEndpointServiceLoadBalancers: [this.frontDoor.loadBalancer],
-      acceptanceRequired,
-      allowedRegions: props.supportedRegions,
-      // no allowedPrincipals: the L2 would create its permissions once, here; this construct's own (below) are lazy
-    });
-    this.serviceId = this.endpointService.vpcEndpointServiceId;
+    // The service's name: aws-cdk-lib's ec2.VpcEndpointService reads it from region-info, which loads the facts of every
+    // region (1.3 MB; about 150 ms of every synthesis, scripts/bench.ts); regionFacts knows the common regions' names.
     const stack = Stack.of(this);
     const prefix = Token.isUnresolved(stack.region)
       ? chinaAware(stack, 'cn.com.amazonaws.vpce', 'com.amazonaws.vpce')
-      : RegionInfo.get(stack.region).vpcEndpointServiceNamePrefix ?? (stack.region.startsWith('cn-') ? 'cn.com.amazonaws.vpce' : 'com.amazonaws.vpce');
-    this.serviceName = `${prefix}.${stack.region}.${this.serviceId}`;
+      : regionFacts(stack.region).vpcEndpointServiceNamePrefix ?? (stack.region.startsWith('cn-') ? 'cn.com.amazonaws.vpce' : 'com.amazonaws.vpce');
+    const service = new EndpointService(this, {
+      networkLoadBalancerArns: [this.frontDoor.loadBalancer.loadBalancerArn],
+      acceptanceRequired,
+      supportedRegions: props.supportedRegions,
+    }, prefix);
+    this.endpointService = service;
+    this.serviceId = service.vpcEndpointServiceId;
+    this.serviceName = service.vpcEndpointServiceName;
     new ec2.CfnVPCEndpointServicePermissions(this, 'Permissions', {
       serviceId: this.serviceId,
       allowedPrincipals: Lazy.list({ produce: () => this.principals }),
@@ -249,5 +248,32 @@ export class CrossAccountIotEndpointService extends Construct {
       invalidProp(this, prop, `contains '${arn}', which is not an IAM role ARN`, 'use an ARN like arn:aws:iam::222222222222:role/IotConsumer');
     }
     this.checkAccount(prop, match![1]);
+  }
+}
+
+/**
+ * The `AWS::EC2::VPCEndpointService` as an `ec2.IVpcEndpointService`, with the service name of the stack's region
+ * (aws-cdk-lib's `ec2.VpcEndpointService` creates the same resource, but loads region-info for the name).
+ *
+ * The L1 keeps the logical id it had as the construct's child 'Resource' (under aws-cdk-lib's L2, and before it): logical
+ * ids leave out path components named 'Default', so '<service>/Resource/Default' gets the id of '<service>/Resource'. A
+ * new logical id would replace the service, and a replacement has a new name, which breaks every consumer's endpoint.
+ */
+class EndpointService extends Resource implements ec2.IVpcEndpointService {
+  public readonly vpcEndpointServiceId: string;
+  public readonly vpcEndpointServiceName: string;
+
+  constructor(scope: Construct, props: ec2.CfnVPCEndpointServiceProps, namePrefix: string) {
+    super(scope, 'Resource');
+    this.vpcEndpointServiceId = new ec2.CfnVPCEndpointService(this, 'Default', props).ref;
+    this.vpcEndpointServiceName = `${namePrefix}.${this.stack.region}.${this.vpcEndpointServiceId}`;
+  }
+
+  /**
+   * The reference newer aws-cdk-lib APIs take (`IVPCEndpointServiceRef`). Typed by its shape: the supported floor,
+   * aws-cdk-lib 2.211.0, has neither that interface nor the L1's `vpcEndpointServiceRef`.
+   */
+  public get vpcEndpointServiceRef(): { readonly serviceId: string } {
+    return { serviceId: this.vpcEndpointServiceId };
   }
 }
