@@ -7,7 +7,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { concreteApp, testStack, testVpc } from './fixtures';
+import { concreteApp, LINT_SKIP_CONTEXT, testStack, testVpc } from './fixtures';
 import { loadedCdkModules } from './loaded-modules';
 import { IotConnectivityCanary } from '../src';
 import { StagedDirectoryCode } from '../src/private/staged-directory-code';
@@ -17,7 +17,8 @@ const HOST = 'a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com';
 
 /** The function's Code and Metadata, and the stack's file assets (manifest), of a function built with `code`. */
 function published(code: lambda.Code, context: Record<string, unknown> = {}) {
-  const app = concreteApp({}, { context });
+  // a bare function outside any VPC, to compare the staging: the canary's function is linted in its own tests
+  const app = concreteApp({}, { context: { ...context, [LINT_SKIP_CONTEXT]: 'a bare Lambda function comparing code stagings (the canary is linted in its own tests)' } });
   const stack = testStack(app);
   new lambda.Function(stack, 'Function', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
   const assembly = app.synth({ force: true });
