@@ -3,8 +3,12 @@
  * test files that exercise it (all tests import the package index, so "related tests" would be every test). Prints
  * the score per file and writes reports/mutation/<file>.json.
  *
- * Usage: npx projen mutation [src/... ...]   (default: every core file; slow: minutes per file on 2 cores;
- *        STRYKER_CONCURRENCY=1 to leave a core free)
+ * Usage: npx projen mutation [--incremental] [src/... ...]   (default: every core file; slow: up to an hour per file
+ *        on 2 cores; STRYKER_CONCURRENCY=1 to leave a core free). Prints a progress line every few seconds.
+ * --incremental: Stryker's incremental mode, seeded with the file's last report (reports/mutation/<file>.json): only
+ *        mutants whose code or covering tests changed since that report are run again, the rest keep their result.
+ *        Stryker sees changes in the mutated file and in the test files only, so use it after adding tests, not after
+ *        changing other source files (then run without it).
  * Goals (issue 14): >= 90% for src/private/validation.ts, src/dns, src/policy, src/endpoint; >= 80% elsewhere.
  */
 import { spawnSync } from 'child_process';
@@ -31,7 +35,10 @@ const CORE: Record<string, string[]> = {
 };
 
 const root = path.join(__dirname, '..');
-const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(CORE);
+const args = process.argv.slice(2);
+const incremental = args.includes('--incremental');
+const named = args.filter((a) => a !== '--incremental');
+const files = named.length > 0 ? named : Object.keys(CORE);
 const base = JSON.parse(fs.readFileSync(path.join(root, 'stryker.config.json'), 'utf-8'));
 const results: Array<{ file: string; score?: number; killed: number; survived: number; noCoverage: number; timeout: number; total: number }> = [];
 
@@ -48,7 +55,10 @@ for (const file of files) {
     mutate: [file],
     jest: { ...base.jest, enableFindRelatedTests: false, config: { ...base.jest.config, testMatch: tests.map((t) => `<rootDir>/${t}`) } },
     jsonReporter: { fileName: report },
-    reporters: ['clear-text', 'json'],
+    reporters: ['clear-text', 'json', 'progress-append-only'],
+    // The last report is the incremental file (the same mutation-testing-report schema); Stryker rewrites it.
+    incremental,
+    incrementalFile: report,
     // One sandbox directory per file, so runs for different files can go on side by side.
     tempDirName: `.stryker-tmp/${path.basename(file, '.ts')}`,
     concurrency: Number(process.env.STRYKER_CONCURRENCY ?? base.concurrency),

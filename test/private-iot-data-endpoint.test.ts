@@ -298,6 +298,9 @@ describe('services', () => {
     });
     const template = templateOf(stack);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    // one endpoint per service: the data endpoint takes the options listed for iot.data, not the first listed
+    expect(Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((r) => r.Properties.ServiceName).sort())
+      .toEqual(['com.amazonaws.eu-west-1.greengrass', 'com.amazonaws.eu-west-1.iot.data']);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-west-1.greengrass', PrivateDnsEnabled: false });
   });
 
@@ -582,6 +585,26 @@ describe('IotVpcEndpointAwsService.serviceName and dataServiceName', () => {
     expect(resource[0].Properties.ServiceName).toBe(name);
     expect(resource[0].Properties.ServiceRegion).toBe(serviceRegion);
     expect(ep.dataServiceName).toBe(name);
+  });
+
+  test('beside a provider\'s iot.data in another region, iot.credentials and greengrass stay AWS IoT Core\'s own in the stack\'s region', () => {
+    const app = concreteApp({ region: 'eu-west-1' });
+    const stack = testStack(app, 'Consumer', { env: { region: 'eu-west-1' } });
+    const vpc = testVpc(stack);
+    const name = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0';
+    endpoint(stack, vpc, {
+      dataServiceName: name,
+      dataEndpointAddress: 'a1b2c3d4e5f6g7-ats.iot.us-east-1.amazonaws.com',
+      services: [{ service: IotVpcEndpointAwsService.CREDENTIALS }, { service: IotVpcEndpointAwsService.GREENGRASS }],
+      supportedAvailabilityZones: ['eu-west-1a', 'eu-west-1c'],
+    });
+    const byName = Object.fromEntries(Object.values(vpcEndpoints(templateOf(stack)))
+      .map((r) => [r.Properties.ServiceName, r.Properties.ServiceRegion]));
+    expect(byName).toEqual({
+      [name]: 'us-east-1',
+      'com.amazonaws.eu-west-1.iot.credentials': undefined,
+      'com.amazonaws.eu-west-1.greengrass': undefined,
+    });
   });
 
   test.each([
